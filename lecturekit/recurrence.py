@@ -1,0 +1,204 @@
+"""Linear and tanh recurrences, and the gradients that flow back through them.
+
+The lecture's example: a state z_t in the plane, updated by the same matrix W at every step,
+
+    z_t = W z_(t-1)            (linear)      or      z_t = tanh(W z_(t-1))      (tanh)
+
+Back-propagating from z_T to z_t multiplies by the step Jacobians A_s = dz_s/dz_(s-1):
+
+    dz_T/dz_t = A_T A_(T-1) ... A_(t+1),    A_s = W (linear) or diag(1 - z_s**2) W (tanh).
+
+With W = scale * R(theta) every A_s of the linear recurrence scales lengths by exactly `scale`,
+so ||dz_T/dz_t|| = scale**(T - t): it explodes for scale > 1, vanishes for scale < 1 and
+propagates for scale = 1 (the identity and the rotations).
+
+Products of many Jacobians overflow float64 (2**1100 does); the functions here carry the
+norm as a logarithm and report the plain value as ``inf`` (or 0.0) only when it really is
+out of range.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import torch
+
+Nonlinearity = Literal["tanh"] | None
+
+__all__ = [
+    "scaled_rotation",
+    "rollout",
+    "log_state_norms",
+    "gradient_norms",
+    "log_gradient_norms",
+    "regime",
+    "saturated_fixed_point",
+    "shared_weight_gradients",
+]
+
+#: log of the largest float64, about 709.78: exp() of more than this is inf
+LOG_FLOAT_MAX = float(np.log(np.finfo(np.float64).max))
+
+
+def scaled_rotation(scale: float, theta: float) -> np.ndarray:
+    """The 2x2 matrix ``scale * R(theta)``, whose eigenvalues are ``scale * exp(+-i theta)``.
+
+    theta = 0 gives ``scale * I`` (the lecture's 2I and I/2); scale = 1 a pure rotation.
+    """
+    c, s = np.cos(theta), np.sin(theta)
+    return float(scale) * np.array([[c, s], [-s, c]])
+
+
+def _check_recurrence(W, z0, steps, nonlinearity) -> tuple[np.ndarray, np.ndarray]:
+    W = np.asarray(W, dtype=float)
+    z0 = np.asarray(z0, dtype=float)
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be a square matrix (n, n); got shape {W.shape}")
+    if z0.shape != (W.shape[0],):
+        raise ValueError(f"z0 must be a vector of length {W.shape[0]} to match W; got shape {z0.shape}")
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0; got {steps!r}")
+    if nonlinearity not in (None, "linear", "tanh"):
+        raise ValueError(f"nonlinearity must be None, 'linear' or 'tanh'; got {nonlinearity!r}")
+    if not (np.isfinite(W).all() and np.isfinite(z0).all()):
+        raise ValueError("W and z0 must be finite")
+    return W, z0
+
+
+def _scaled_rollout(W, z0, steps, nonlinearity):
+    """Directions u_t (unit vectors, or 0) and log-norms l_t with z_t = exp(l_t) u_t."""
+    n = W.shape[0]
+    dirs = np.zeros((steps + 1, n))
+    logs = np.full(steps + 1, -np.inf)
+    norm = np.linalg.norm(z0)
+    if norm > 0:
+        dirs[0], logs[0] = z0 / norm, np.log(norm)
+    for t in range(1, steps + 1):
+        if nonlinearity == "tanh":
+            # tanh keeps the state inside [-1, 1]^n: no overflow, work with plain values
+            z = np.tanh(W @ (np.exp(logs[t - 1]) * dirs[t - 1]))
+            norm = np.linalg.norm(z)
+            step_dir = z / norm if norm > 0 else z
+            dirs[t], logs[t] = step_dir, (np.log(norm) if norm > 0 else -np.inf)
+        else:
+            v = W @ dirs[t - 1]  # (n,): one step of the unit direction
+            norm = np.linalg.norm(v)
+            if norm == 0 or not np.isfinite(logs[t - 1]):
+                continue  # the state is exactly 0 from here on
+            dirs[t], logs[t] = v / norm, logs[t - 1] + np.log(norm)
+    return dirs, logs
+
+
+def rollout(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
+    """The states z_0 ... z_steps of ``z_t = W z_(t-1)`` (or ``tanh(W z_(t-1))``).
+
+    Parameters: W (n, n); z0 (n,); steps >= 0; nonlinearity None (linear) or "tanh".
+    Returns an array (steps + 1, n) with row t = z_t. Entries beyond float64's range are
+    +-inf (never NaN); use :func:`log_state_norms` to see how large they are.
+    """
+    W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
+    dirs, logs = _scaled_rollout(W, z0, int(steps), nonlinearity)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = np.exp(logs)[:, None]  # inf where the norm overflows
+        z = np.where(dirs == 0, 0.0, scale * dirs)
+    return z
+
+
+def log_state_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
+    """Natural log of ||z_t|| for t = 0..steps (-inf where z_t = 0); finite even where z_t overflows."""
+    W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
+    return _scaled_rollout(W, z0, int(steps), nonlinearity)[1]
+
+
+def log_gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
+    """Natural log of the spectral norm of dz_steps/dz_t, for t = 0..steps (the last entry is 0).
+
+    Computed backwards, G_steps = I and G_t = G_(t+1) A_(t+1), renormalising G at every step
+    and adding the log of the factor, so the result is finite whatever the product's size
+    (-inf only where a Jacobian is exactly singular).
+    """
+    W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
+    steps = int(steps)
+    n = W.shape[0]
+    if nonlinearity == "tanh":
+        z = rollout(W, z0, steps, "tanh")
+        jacobians = [(1.0 - z[s] ** 2)[:, None] * W for s in range(1, steps + 1)]  # A_s, (n, n)
+    else:
+        jacobians = [W] * steps
+    out = np.zeros(steps + 1)
+    G, log_scale = np.eye(n), 0.0  # dz_T/dz_t = exp(log_scale) * G
+    for t in range(steps - 1, -1, -1):
+        G = G @ jacobians[t]  # jacobians[t] is A_(t+1) = dz_(t+1)/dz_t
+        norm = np.linalg.norm(G, 2)
+        if norm == 0:
+            out[: t + 1] = -np.inf
+            break
+        G, log_scale = G / norm, log_scale + np.log(norm)
+        out[t] = log_scale
+    return out
+
+
+def gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
+    """Spectral norm of dz_steps/dz_t for t = 0..steps, an array (steps + 1,) whose last entry is 1.
+
+    Where the true value exceeds float64 (2I over 2000 steps: 2**2000) the entry is ``inf``;
+    where it is below the smallest float it is 0.0. Never NaN.
+
+    >>> gradient_norms(scaled_rotation(0.5, 0.3), [1.0, 0.0], 3)
+    array([0.125, 0.25 , 0.5  , 1.   ])
+    """
+    with np.errstate(over="ignore"):
+        return np.exp(log_gradient_norms(W, z0, steps, nonlinearity))
+
+
+def regime(log_norm_first: float, *, factor: float = 100.0) -> str:
+    """'exploding', 'vanishing' or 'propagating': has ||dz_T/dz_0|| grown or shrunk by more than ``factor``?"""
+    if log_norm_first > np.log(factor):
+        return "exploding"
+    if log_norm_first < -np.log(factor):
+        return "vanishing"
+    return "propagating"
+
+
+def saturated_fixed_point(scale: float, *, iterations: int = 200) -> float:
+    """The positive fixed point z* = tanh(scale * z*) of the scalar recurrence, for scale > 1.
+
+    At that point one step multiplies a gradient by scale * (1 - z*^2), which is below 1
+    although scale is above 1: tanh saturates, and the gradient vanishes.
+    """
+    if scale <= 1:
+        raise ValueError(f"a positive fixed point exists only for scale > 1; got {scale}")
+    z = 1.0
+    for _ in range(iterations):
+        z = np.tanh(scale * z)
+    return float(z)
+
+
+def shared_weight_gradients(W, U, xs, z0, target) -> tuple[np.ndarray, np.ndarray]:
+    """dC/dW for the RNN z_t = tanh(W z_(t-1) + U x_t), C = 0.5 ||z_T - target||^2, two ways.
+
+    Returns ``(shared, per_step)``: ``shared`` (n, n) is autograd's gradient for the one W
+    used at every step; ``per_step`` (T, n, n) holds the gradient of a separate copy W_t used
+    only at step t. Summing ``per_step`` over t gives ``shared``: a weight used T times
+    receives the sum of its T contributions. Shapes: W (n, n), U (n, m), xs (T, m), z0 (n,).
+    """
+    W = torch.as_tensor(np.asarray(W, dtype=float))
+    U = torch.as_tensor(np.asarray(U, dtype=float))
+    xs = torch.as_tensor(np.asarray(xs, dtype=float))
+    z0 = torch.as_tensor(np.asarray(z0, dtype=float))
+    target = torch.as_tensor(np.asarray(target, dtype=float))
+    if xs.ndim != 2 or U.shape != (W.shape[0], xs.shape[1]):
+        raise ValueError(f"expected xs (T, m) and U (n, m); got xs {tuple(xs.shape)}, U {tuple(U.shape)}")
+
+    def cost(weights):  # weights: one (n, n) matrix per step
+        z = z0
+        for W_t, x_t in zip(weights, xs):
+            z = torch.tanh(W_t @ z + U @ x_t)  # (n,)
+        return 0.5 * ((z - target) ** 2).sum()
+
+    shared = W.clone().requires_grad_()
+    cost([shared] * len(xs)).backward()
+    copies = [W.clone().requires_grad_() for _ in range(len(xs))]
+    cost(copies).backward()
+    return shared.grad.numpy(), np.stack([c.grad.numpy() for c in copies])

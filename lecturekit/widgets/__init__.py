@@ -1,0 +1,9 @@
+"""Dashboards: controls wired to a compute function (math modules) and a draw function (plots).
+
+The shared machinery is here; each topic's dashboards live in a submodule
+(``lecturekit.widgets.rnn``, ``lecturekit.widgets.conv``, ...).
+"""
+
+from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure, render_png, show
+
+__all__ = ["Choice", "Dashboard", "IntSlider", "Slider", "new_figure", "render_png", "show"]

@@ -1,0 +1,53 @@
+"""Run notebooks top to bottom and store their outputs in place, deterministically.
+
+    python tools/run_notebooks.py                      # every notebook in notebooks/
+    python tools/run_notebooks.py notebooks/02_*.ipynb # some of them
+
+Widget outputs are replaced by a short text (their live state cannot be stored usefully:
+model ids are random and the picture is shown statically just above each dashboard), and
+execution metadata (timestamps) is dropped, so a re-run changes nothing that did not change.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_TEXT = "Interactive dashboard: run the notebook to move it (the picture above shows its default state)."
+
+
+def clean(nb: nbformat.NotebookNode) -> None:
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_MIME in data:
+                out["data"] = {"text/plain": WIDGET_TEXT}
+    nb.metadata.pop("widgets", None)
+
+
+def run(path: Path, timeout: int = 600) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - start
+    clean(nb)
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(args: list[str]) -> None:
+    paths = [Path(a) for a in args] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for path in paths:
+        print(f"{path.name}: {run(path):.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
