@@ -19,6 +19,8 @@ out of range.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -35,6 +37,12 @@ __all__ = [
     "regime",
     "saturated_fixed_point",
     "shared_weight_gradients",
+    "Exploration",
+    "explore",
+    "LOG10_FLOAT_MAX",
+    "clip_by_norm",
+    "leaky_rollout",
+    "euler",
 ]
 
 #: log of the largest float64, about 709.78: exp() of more than this is inf
@@ -69,24 +77,31 @@ def _check_recurrence(W, z0, steps, nonlinearity) -> tuple[np.ndarray, np.ndarra
 def _scaled_rollout(W, z0, steps, nonlinearity):
     """Directions u_t (unit vectors, or 0) and log-norms l_t with z_t = exp(l_t) u_t."""
     n = W.shape[0]
+    if nonlinearity == "tanh":
+        # tanh keeps the state inside [-1, 1]^n: no overflow, work with plain values
+        z = np.empty((steps + 1, n))
+        z[0] = z0
+        for t in range(1, steps + 1):
+            z[t] = np.tanh(W @ z[t - 1])
+        norms = np.sqrt((z * z).sum(axis=1))  # (steps + 1,)
+        with np.errstate(divide="ignore"):
+            logs = np.log(norms)
+        dirs = np.divide(z, norms[:, None], out=np.zeros_like(z), where=norms[:, None] > 0)
+        return dirs, logs
     dirs = np.zeros((steps + 1, n))
     logs = np.full(steps + 1, -np.inf)
-    norm = np.linalg.norm(z0)
-    if norm > 0:
-        dirs[0], logs[0] = z0 / norm, np.log(norm)
+    norm = math.sqrt(z0 @ z0)
+    if norm == 0:
+        return dirs, logs
+    u, log_norm = z0 / norm, math.log(norm)
+    dirs[0], logs[0] = u, log_norm
     for t in range(1, steps + 1):
-        if nonlinearity == "tanh":
-            # tanh keeps the state inside [-1, 1]^n: no overflow, work with plain values
-            z = np.tanh(W @ (np.exp(logs[t - 1]) * dirs[t - 1]))
-            norm = np.linalg.norm(z)
-            step_dir = z / norm if norm > 0 else z
-            dirs[t], logs[t] = step_dir, (np.log(norm) if norm > 0 else -np.inf)
-        else:
-            v = W @ dirs[t - 1]  # (n,): one step of the unit direction
-            norm = np.linalg.norm(v)
-            if norm == 0 or not np.isfinite(logs[t - 1]):
-                continue  # the state is exactly 0 from here on
-            dirs[t], logs[t] = v / norm, logs[t - 1] + np.log(norm)
+        v = W @ u  # (n,): one step of the unit direction
+        norm = math.sqrt(v @ v)
+        if norm == 0:
+            break  # the state is exactly 0 from here on
+        u, log_norm = v / norm, log_norm + math.log(norm)
+        dirs[t], logs[t] = u, log_norm
     return dirs, logs
 
 
@@ -98,11 +113,13 @@ def rollout(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
     +-inf (never NaN); use :func:`log_state_norms` to see how large they are.
     """
     W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
-    dirs, logs = _scaled_rollout(W, z0, int(steps), nonlinearity)
+    return _from_scaled(*_scaled_rollout(W, z0, int(steps), nonlinearity))
+
+
+def _from_scaled(dirs: np.ndarray, logs: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):
         scale = np.exp(logs)[:, None]  # inf where the norm overflows
-        z = np.where(dirs == 0, 0.0, scale * dirs)
-    return z
+        return np.where(dirs == 0, 0.0, scale * dirs)
 
 
 def log_state_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
@@ -119,24 +136,30 @@ def log_gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> 
     (-inf only where a Jacobian is exactly singular).
     """
     W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
-    steps = int(steps)
+    return _log_gradient_norms(W, z0, int(steps), nonlinearity)
+
+
+def _log_gradient_norms(W, z0, steps, nonlinearity, states=None):
     n = W.shape[0]
     if nonlinearity == "tanh":
-        z = rollout(W, z0, steps, "tanh")
-        jacobians = [(1.0 - z[s] ** 2)[:, None] * W for s in range(1, steps + 1)]  # A_s, (n, n)
+        z = rollout(W, z0, steps, "tanh") if states is None else states
+        jacobians = (1.0 - z[1:] ** 2)[:, :, None] * W[None]  # (steps, n, n): A_s = diag(1 - z_s^2) W
     else:
-        jacobians = [W] * steps
-    out = np.zeros(steps + 1)
-    G, log_scale = np.eye(n), 0.0  # dz_T/dz_t = exp(log_scale) * G
+        jacobians = np.broadcast_to(W, (steps, n, n))
+    unit = np.zeros((steps + 1, n, n))  # dz_T/dz_t divided by exp(log_scale[t])
+    log_scale = np.zeros(steps + 1)
+    unit[steps] = np.eye(n)
+    G, log_g = np.eye(n), 0.0
     for t in range(steps - 1, -1, -1):
         G = G @ jacobians[t]  # jacobians[t] is A_(t+1) = dz_(t+1)/dz_t
-        norm = np.linalg.norm(G, 2)
-        if norm == 0:
-            out[: t + 1] = -np.inf
+        size = math.sqrt((G * G).sum())  # Frobenius norm: cheap, and within sqrt(n) of the spectral norm
+        if size == 0:
+            log_scale[: t + 1] = -np.inf
             break
-        G, log_scale = G / norm, log_scale + np.log(norm)
-        out[t] = log_scale
-    return out
+        G, log_g = G / size, log_g + math.log(size)
+        unit[t], log_scale[t] = G, log_g
+    with np.errstate(divide="ignore"):
+        return log_scale + np.log(np.linalg.norm(unit, 2, axis=(1, 2)))  # batched spectral norms
 
 
 def gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
@@ -161,18 +184,23 @@ def regime(log_norm_first: float, *, factor: float = 100.0) -> str:
     return "propagating"
 
 
-def saturated_fixed_point(scale: float, *, iterations: int = 200) -> float:
+def saturated_fixed_point(scale: float) -> float:
     """The positive fixed point z* = tanh(scale * z*) of the scalar recurrence, for scale > 1.
 
     At that point one step multiplies a gradient by scale * (1 - z*^2), which is below 1
     although scale is above 1: tanh saturates, and the gradient vanishes.
+    Solved by Newton's method on f(z) = z - tanh(scale z), from z = 1.
     """
     if scale <= 1:
         raise ValueError(f"a positive fixed point exists only for scale > 1; got {scale}")
     z = 1.0
-    for _ in range(iterations):
-        z = np.tanh(scale * z)
-    return float(z)
+    for _ in range(100):
+        t = math.tanh(scale * z)
+        step = (z - t) / (1.0 - scale * (1.0 - t * t))  # f / f'
+        z -= step
+        if abs(step) < 1e-15:
+            break
+    return z
 
 
 def shared_weight_gradients(W, U, xs, z0, target) -> tuple[np.ndarray, np.ndarray]:
@@ -202,3 +230,47 @@ def shared_weight_gradients(W, U, xs, z0, target) -> tuple[np.ndarray, np.ndarra
     copies = [W.clone().requires_grad_() for _ in range(len(xs))]
     cost(copies).backward()
     return shared.grad.numpy(), np.stack([c.grad.numpy() for c in copies])
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """Everything the eigenvalue explorer shows for one setting of its sliders."""
+
+    W: np.ndarray  # (2, 2) the recurrence matrix
+    eigenvalues: np.ndarray  # (2,) complex
+    z: np.ndarray  # (T + 1, 2) the states; +-inf where they overflow float64
+    log10_state_norms: np.ndarray  # (T + 1,) log10 ||z_t||, finite even where z_t overflows
+    log10_gradient_norms: np.ndarray  # (T + 1,) log10 ||dz_T/dz_t||
+    regime: str  # 'exploding', 'vanishing' or 'propagating'
+    first_overflow: int | None  # first t whose ||z_t|| exceeds float64, if any
+
+
+#: log10 of the largest float64, about 308.25
+LOG10_FLOAT_MAX = LOG_FLOAT_MAX / np.log(10)
+
+
+def explore(scale: float, angle: float, steps: int, nonlinearity: str = "linear",
+            z0: tuple[float, float] = (1.0, 0.5)) -> Exploration:
+    """The eigenvalue explorer's computation: W = scale * R(angle in degrees), rolled out ``steps`` times."""
+    if scale < 0:
+        raise ValueError(f"scale is the eigenvalues' modulus and must be >= 0; got {scale}")
+    nl = None if nonlinearity == "linear" else nonlinearity
+    W = scaled_rotation(scale, np.deg2rad(angle))
+    W, z0 = _check_recurrence(W, z0, steps, nl)
+    dirs, logs = _scaled_rollout(W, z0, int(steps), nl)
+    z = _from_scaled(dirs, logs)
+    log_z = logs / np.log(10)
+    log_g = _log_gradient_norms(W, z0, int(steps), nl, states=z) / np.log(10)
+    over = np.nonzero(log_z > LOG10_FLOAT_MAX)[0]
+    return Exploration(
+        W=W,
+        eigenvalues=np.linalg.eigvals(W),
+        z=z,
+        log10_state_norms=log_z,
+        log10_gradient_norms=log_g,
+        regime=regime(log_g[0] * np.log(10)),
+        first_overflow=int(over[0]) if over.size else None,
+    )
+
+
+from .tricks import clip_by_norm, leaky_rollout; from .odes import euler  # noqa: E402,E702  (RNN tricks, notebook 03)

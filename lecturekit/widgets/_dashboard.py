@@ -95,7 +95,7 @@ def new_figure(width: float, height: float, dpi: int = 80) -> Figure:
 def render_png(fig: Figure) -> bytes:
     """The figure as PNG bytes."""
     buf = io.BytesIO()
-    fig.canvas.print_png(buf)
+    fig.canvas.print_png(buf, pil_kwargs={"compress_level": 1})  # fast to encode; size hardly matters here
     return buf.getvalue()
 
 
@@ -151,6 +151,10 @@ class Dashboard:
             self._notice.set_visible(False)
             self.draw(result)
         self.png = render_png(self.figure)
+        if self.updates == 0 and self.figure.get_layout_engine() is not None:
+            # Lay the figure out once, then keep the axes where they are: constrained layout
+            # costs as much as the drawing itself, and moving panels distract the eye.
+            self.figure.set_layout_engine("none")
         self.image.value = self.png
         self.updates += 1
 

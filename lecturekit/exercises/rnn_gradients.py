@@ -1,0 +1,108 @@
+"""Exercises of notebook 02: RNN gradients explode, vanish or propagate."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from . import Exercise, register
+from ._judge import compare_function, compare_values
+
+# --- 1. the closed form for a scaled rotation -------------------------------------------------
+
+
+def _gradient_norm_after(scale: float, k: int) -> float:
+    # every step multiplies lengths by exactly `scale`: k steps multiply them by scale**k
+    return scale**k
+
+
+def _judge_gradient_norm_after(fn) -> str | None:
+    wrong_exponent = compare_values(fn(0.5, 3), 0.5**2)
+    if wrong_exponent is None:
+        return "with k = 3 steps the gradient is multiplied by the scale three times, not twice"
+    return compare_function(fn, _gradient_norm_after,
+                            [(0.5, 3), (2.0, 10), (1.0, 50), (0.9, 1), (1.1, 0)], what="gradient_norm_after")
+
+
+gradient_norm_after = register(Exercise(
+    name="rnn_gradients.gradient_norm_after",
+    question=("For W = scale * R(theta), write gradient_norm_after(scale, k) = ||dz_T / dz_(T-k)||, "
+              "the norm of the gradient after back-propagating k steps."),
+    reference=_gradient_norm_after,
+    judge=_judge_gradient_norm_after,
+    hints=["dz_T/dz_(T-k) = W^k for the linear recurrence.",
+           "A rotation keeps lengths; scale * R multiplies every length by scale."],
+))
+
+
+# --- 2. how many steps until the gradient has vanished ------------------------------------------
+
+
+def _steps_to_vanish(scale: float, tolerance: float) -> int:
+    # smallest k with scale**k < tolerance, i.e. k > log(tolerance) / log(scale)
+    return math.floor(math.log(tolerance) / math.log(scale)) + 1
+
+
+def _judge_steps_to_vanish(fn) -> str | None:
+    cases = [(0.5, 1e-3), (0.9, 1e-2), (0.99, 1e-2), (0.5, 0.25)]
+    for scale, tol in cases:
+        got, want = fn(scale, tol), _steps_to_vanish(scale, tol)
+        if not isinstance(got, (int, np.integer)):
+            return f"steps_to_vanish{(scale, tol)} should be a whole number of steps, got {got!r}"
+        if got == want - 1 and scale ** got == tol:
+            return (f"steps_to_vanish{(scale, tol)}: after {got} steps the norm is exactly {tol}, "
+                    "which is not yet below it")
+        if got != want:
+            return (f"steps_to_vanish{(scale, tol)} returned {got}, but {scale}**{got} = {scale ** got:.3g}; "
+                    f"the first k with scale**k < {tol} is {want}")
+    return None
+
+
+steps_to_vanish = register(Exercise(
+    name="rnn_gradients.steps_to_vanish",
+    question=("With 0 < scale < 1, after how many steps k does the gradient norm scale**k first drop "
+              "below `tolerance`? Return an int."),
+    reference=_steps_to_vanish,
+    judge=_judge_steps_to_vanish,
+    hints=["Solve scale**k < tolerance for k: take logs, and remember log(scale) < 0 flips the inequality.",
+           "k > log(tolerance) / log(scale); the smallest such whole number is floor(...) + 1."],
+))
+
+
+# --- 3. the Jacobian of one tanh step -------------------------------------------------------------
+
+
+def _tanh_step_jacobian(W: np.ndarray, z_prev: np.ndarray) -> np.ndarray:
+    # z_t = tanh(W z_(t-1))  =>  dz_t/dz_(t-1) = diag(1 - z_t**2) W
+    z = np.tanh(W @ z_prev)
+    return (1.0 - z**2)[:, None] * W
+
+
+def _autograd_jacobian(W: np.ndarray, z_prev: np.ndarray) -> np.ndarray:
+    Wt = torch.as_tensor(W, dtype=torch.float64)
+    return torch.autograd.functional.jacobian(
+        lambda z: torch.tanh(Wt @ z), torch.as_tensor(z_prev, dtype=torch.float64)).numpy()
+
+
+def _judge_tanh_step_jacobian(fn) -> str | None:
+    rng = np.random.default_rng(0)
+    W = rng.normal(size=(3, 3))
+    z_prev = rng.normal(size=3)
+    got = np.asarray(fn(W, z_prev), dtype=float)
+    if got.shape == (3, 3) and np.allclose(got, (1.0 - np.tanh(W @ z_prev) ** 2) * W):
+        return "you scaled the columns of W; the derivative of tanh multiplies the ROWS: diag(1 - z_t**2) @ W"
+    if got.shape == (3, 3) and np.allclose(got, W):
+        return "that is the linear recurrence's Jacobian; tanh multiplies it by its own derivative"
+    return compare_values(got, _autograd_jacobian(W, z_prev), what="your Jacobian (compared with autograd)")
+
+
+tanh_step_jacobian = register(Exercise(
+    name="rnn_gradients.tanh_step_jacobian",
+    question="Write tanh_step_jacobian(W, z_prev), the matrix dz_t/dz_(t-1) for z_t = tanh(W z_(t-1)).",
+    reference=_tanh_step_jacobian,
+    judge=_judge_tanh_step_jacobian,
+    hints=["Chain rule: d tanh(a)/da = 1 - tanh(a)**2, and da/dz_(t-1) = W.",
+           "Entry (i, j) is (1 - z_t[i]**2) * W[i, j]: scale row i of W."],
+))
