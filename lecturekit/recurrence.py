@@ -40,9 +40,6 @@ __all__ = [
     "Exploration",
     "explore",
     "LOG10_FLOAT_MAX",
-    "clip_by_norm",
-    "leaky_rollout",
-    "euler",
 ]
 
 #: log of the largest float64, about 709.78: exp() of more than this is inf
@@ -273,4 +270,3 @@ def explore(scale: float, angle: float, steps: int, nonlinearity: str = "linear"
     )
 
 
-from .tricks import clip_by_norm, leaky_rollout; from .odes import euler  # noqa: E402,E702  (RNN tricks, notebook 03)
