@@ -1,0 +1,156 @@
+"""Exercises of notebook 01: shared weights and hypernetworks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import hyper
+from . import Exercise, register
+from ._judge import compare_function, compare_values
+
+# --- 1. a copy in the forward pass is a sum in the backward pass ------------------------------
+
+
+def _copy_backward(dC_dys: np.ndarray) -> np.ndarray:
+    # x was copied into y_1..y_k: dC/dx = sum_i dC/dy_i (add up the rows)
+    return np.sum(dC_dys, axis=0)
+
+
+def _judge_copy_backward(fn) -> str | None:
+    rng = np.random.default_rng(1)
+    dC_dys = rng.normal(size=(3, 4))
+    got = np.asarray(fn(dC_dys), dtype=float)
+    if got.shape == (4,) and np.allclose(got, dC_dys.mean(0)):
+        return ("you averaged the branches' gradients; each copy adds its own change to C "
+                "(δC = δx [dC/dy_1 + dC/dy_2 + dC/dy_3]): sum them")
+    if got.shape == (4,) and any(np.allclose(got, row) for row in dC_dys):
+        return "you kept one branch's gradient; x feeds every branch, so every branch sends gradient back"
+    if got.shape == (3,):
+        return "you summed over the wrong axis: one row per copy, so add the rows (axis 0) and keep x's shape (n,)"
+    # the lecture's example, checked against autograd through three real copies
+    ex = hyper.copy_gradients(np.array([0.3, -1.2]))
+    return (compare_values(got, _copy_backward(dC_dys), what="copy_backward(<array (3, 4)>)")
+            or compare_values(fn(ex.dC_dy), ex.dC_dx, what="your dC/dx for the lecture's C (compared with autograd)"))
+
+
+copy_backward = register(Exercise(
+    name="shared_weights.copy_backward",
+    question=("x (n,) is copied into k branches y_1..y_k. Given the gradients that reach the copies, "
+              "dC_dys of shape (k, n) (row i is dC/dy_i), return dC/dx, shape (n,)."),
+    reference=_copy_backward,
+    judge=_judge_copy_backward,
+    hints=["Write δC for a small change δx: every y_i changes by δx.",
+           "δC = δx [dC/dy_1 + ... + dC/dy_k], so dC/dx is the sum of the rows of dC_dys."],
+))
+
+
+# --- 2. the dual: a sum in the forward pass copies the gradient backward -----------------------
+
+
+def _sum_backward(dC_dy: np.ndarray, k: int) -> np.ndarray:
+    # y = x_1 + ... + x_k: dy/dx_i = 1 for every i, so each x_i receives dC/dy unchanged
+    return np.tile(dC_dy, (k, 1))
+
+
+def _judge_sum_backward(fn) -> str | None:
+    dC_dy = np.array([0.5, -2.0, 1.5])
+    got = np.asarray(fn(dC_dy, 4), dtype=float)
+    if got.shape == (4, 3) and np.allclose(got, np.tile(dC_dy / 4, (4, 1))):
+        return ("you split dC/dy into k equal parts; a sum does not share the gradient out: "
+                "moving any one x_i by δ moves y by δ, so each x_i receives all of dC/dy")
+    if got.shape == (3,):
+        return "return one gradient per term x_i: an array (k, n), each row equal to dC/dy"
+    return compare_function(fn, _sum_backward, [(dC_dy, 4), (np.array([1.0, 0.0]), 1), (np.array([-3.0]), 5)],
+                            what="sum_backward")
+
+
+sum_backward = register(Exercise(
+    name="shared_weights.sum_backward",
+    question=("y = x_1 + ... + x_k, each of shape (n,). Given dC/dy (shape (n,)) and k, return "
+              "dC/dx_i for every i as one array of shape (k, n)."),
+    reference=_sum_backward,
+    judge=_judge_sum_backward,
+    hints=["What is dy/dx_i? y changes one-for-one with each term.",
+           "Every row is dC/dy itself: np.tile(dC_dy, (k, 1)) or np.stack([dC_dy] * k)."],
+))
+
+
+# --- 3. a template shared by every window: its gradient sums over positions -------------------
+
+
+def _template_gradient(x: np.ndarray, dC_ds: np.ndarray) -> np.ndarray:
+    # s_p = sum_j w_j x[p + j]  =>  dC/dw_j = sum_p dC/ds_p x[p + j]
+    K = len(x) - len(dC_ds) + 1
+    return sum(dC_ds[p] * x[p:p + K] for p in range(len(dC_ds)))
+
+
+def _judge_template_gradient(fn) -> str | None:
+    rng = np.random.default_rng(2)
+    x, dC_ds = rng.normal(size=10), rng.normal(size=7)  # K = 4, P = 7
+    got = np.asarray(fn(x, dC_ds), dtype=float)
+    want = _template_gradient(x, dC_ds)
+    K = 4
+    if got.shape == (K,):
+        for p in (0, len(dC_ds) - 1):
+            if np.allclose(got, dC_ds[p] * x[p:p + K]):
+                return (f"you used the window at position {p} only; the template is the same weights at "
+                        "all P positions, so add every position's contribution")
+        if np.allclose(got, want / len(dC_ds)):
+            return "you averaged over positions; a weight used P times receives the SUM of its P gradients"
+        if np.allclose(got, want[::-1]):
+            return "your gradient is reversed: s_p uses x[p + j] with w_j (cross-correlation), no flip"
+    return compare_function(fn, _template_gradient, [(x, dC_ds), (np.arange(5.0), np.ones(5)),
+                                                     (np.arange(6.0), np.array([1.0, -1.0]))],
+                            what="template_gradient")
+
+
+template_gradient = register(Exercise(
+    name="shared_weights.template_gradient",
+    question=("A template w of K weights slides over a signal x (L,): s_p = sum_j w_j x[p + j] for "
+              "p = 0..P-1, P = L - K + 1. Given x and dC_ds (P,), return dC/dw, shape (K,)."),
+    reference=_template_gradient,
+    judge=_judge_template_gradient,
+    hints=["K is len(x) - len(dC_ds) + 1. Think of a separate copy of w at every position p first.",
+           "Copy p's gradient is dC/ds_p * x[p : p + K]; the shared w receives the sum over p."],
+))
+
+
+# --- 4. Ha, Dai & Le's parameter count -------------------------------------------------------
+
+
+def _hypernetwork_parameters(n_z: int, d: int, n_in: int, n_out: int, f_size: int, n_layers: int) -> int:
+    embeddings = n_z * n_layers                        # one z^j (N_z) per layer
+    first_layer = n_in * (d * n_z + d)                 # W_i (d, N_z) and B_i (d), i = 1..N_in
+    output_layer = f_size * n_out * f_size * (d + 1)   # W_out (f N_out f, d) and B_out, shared
+    return embeddings + first_layer + output_layer
+
+
+def _judge_hypernetwork_parameters(fn) -> str | None:
+    mnist = dict(hyper.PAPER_MNIST)
+    resnet = dict(hyper.PAPER_RESNET, n_layers=36)
+    D, N_z, d, N_in, N_out, f = (resnet[k] for k in ("n_layers", "n_z", "d", "n_in", "n_out", "f_size"))
+    got = fn(*resnet.values())  # positional, in the order of the question
+    if got == hyper.ordinary_kernel_parameters(n_in=N_in, n_out=N_out, f_size=f, n_layers=D):
+        return "that is the ordinary network's count, D N_in f N_out f: count the hypernetwork's own parameters"
+    if got == _hypernetwork_parameters(**resnet) - N_z * D:
+        return "you forgot the layer embeddings z^j: they are learned too, N_z numbers per layer"
+    if got == _hypernetwork_parameters(**resnet) - d * N_in - f * N_out * f:
+        return "you forgot the biases B_i (d each, one per input channel) and B_out (f N_out f)"
+    if got == _hypernetwork_parameters(**resnet) + (D - 1) * (d * (N_z + 1) * N_in + f * N_out * f * (d + 1)):
+        return "the hypernetwork's weights are shared by all layers: count them once, not once per layer"
+    return compare_function(fn, _hypernetwork_parameters,
+                            [tuple(mnist.values()), tuple(resnet.values()), (8, 16, 3, 5, 5, 2)],
+                            what="hypernetwork_parameters")
+
+
+hypernetwork_parameters = register(Exercise(
+    name="shared_weights.hypernetwork_parameters",
+    question=("Count the learnable parameters of Ha, Dai & Le's static hypernetwork: "
+              "hypernetwork_parameters(n_z, d, n_in, n_out, f_size, n_layers) -> int. Learned are the "
+              "embeddings z^j (N_z each), W_i (d x N_z) and B_i (d) for i = 1..N_in, "
+              "W_out (f_size N_out f_size x d) and B_out (f_size N_out f_size)."),
+    reference=_hypernetwork_parameters,
+    judge=_judge_hypernetwork_parameters,
+    hints=["Which of these are per layer, which per input channel, which only once?",
+           "N_z D for the embeddings, N_in (d N_z + d) for the first layer, f N_out f (d + 1) for the last."],
+))
