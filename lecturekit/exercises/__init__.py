@@ -16,8 +16,9 @@ An exercise holds a reference answer and a judge. In a notebook::
 ``NotImplementedError``) prints "not attempted yet", and an answer that is wrong or that
 raises prints what went wrong. So "Restart and run all" works on a fresh copy.
 
-Each topic lives in a submodule of this package (``rnn_gradients``, ``conv``, ...). The
-submodules are imported here, so :data:`registry` maps every exercise's name to its object.
+Each topic lives in a submodule of this package (``rnn_gradients``, ``conv``, ...).
+``registry`` maps every exercise's name to its object: reading it imports every topic module
+(importing one topic, as a notebook does, imports only that one: some need torch, some do not).
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ __all__ = ["Exercise", "registry", "register", "NOT_ATTEMPTED"]
 
 NOT_ATTEMPTED = "not attempted yet"
 
-#: every exercise of every notebook, by name ("topic.name")
-registry: dict[str, "Exercise"] = {}
+_registered: dict[str, "Exercise"] = {}
 
 
 @dataclass
@@ -104,14 +104,17 @@ class Exercise:
 
 
 def register(exercise: Exercise) -> Exercise:
-    """Add ``exercise`` to :data:`registry`; a name may be registered once."""
-    if exercise.name in registry:
+    """Add ``exercise`` to ``registry``; a name may be registered once."""
+    if exercise.name in _registered:
         raise ValueError(f"an exercise named {exercise.name!r} is registered already")
-    registry[exercise.name] = exercise
+    _registered[exercise.name] = exercise
     return exercise
 
 
-# Import every topic module so that the registry is complete.
-for _module in pkgutil.iter_modules(__path__):
-    if not _module.name.startswith("_"):
-        importlib.import_module(f"{__name__}.{_module.name}")
+def __getattr__(name: str):
+    if name == "registry":  # every exercise of every notebook, by name ("topic.name")
+        for module in pkgutil.iter_modules(__path__):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{module.name}")
+        return _registered
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
