@@ -55,15 +55,13 @@ def float64_limit(ax: Axes, log10_max: float):
     return line, text
 
 
-def padded_limits(values, *, min_span: float = 4.0, pad: float = 0.08) -> tuple[float, float]:
-    """y-limits around the finite ``values``, at least ``min_span`` wide (a flat line stays readable)."""
+def ladder_limit(values, *, minimum: float = 5.0, steps: tuple[float, ...] = (1.0, 2.0, 5.0)) -> float:
+    """The half-width m of symmetric limits (-m, m) that hold the finite ``values``: the smallest
+    ``step * 10**k`` (``step`` from ``steps``, k whole) that is at least ``minimum``. Limits from a
+    ladder stay put while a slider moves a little, so the axes need not be drawn again."""
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return -min_span / 2, min_span / 2
-    lo, hi = float(v.min()), float(v.max())
-    if hi - lo < min_span:
-        mid = (hi + lo) / 2
-        lo, hi = mid - min_span / 2, mid + min_span / 2
-    span = hi - lo
-    return lo - pad * span, hi + pad * span
+    v = np.abs(v[np.isfinite(v)])
+    need = max(float(v.max()) * 1.05 if v.size else 0.0, minimum)
+    decade = int(np.floor(np.log10(need)))
+    return min(step * 10.0**k for k in (decade - 1, decade, decade + 1) for step in steps
+               if step * 10.0**k >= need)

@@ -38,11 +38,16 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
     ax_eig.set_title("eigenvalues of W")
     line, start = plots.trajectory(ax_traj, np.zeros((2, 2)), color="k")
     ax_traj.set_title(f"trajectory z_t, first {TRAJECTORY_STEPS} steps")
+    ax_traj.set_xlim(-1.1, 1.1)
+    ax_traj.set_ylim(-1.1, 1.1)
+    ax_traj.set_aspect("equal")
+    ax_traj.set_xlabel("z[0] / max ||z_t||")
+    ax_traj.set_ylabel("z[1] / max ||z_t||")
     state_line = plots.log10_curve(ax_state, [0.0], color="k")
     ax_state.set_ylabel("log10 ||z_t||")
     ax_state.set_title("size of the state ||z_t||")
     plots.float64_limit(ax_state, recurrence.LOG10_FLOAT_MAX)
-    overflow_note = ax_state.text(0.03, 0.97, "", transform=ax_state.transAxes, ha="left", va="top",
+    overflow_note = ax_state.text(0.03, 0.03, "", transform=ax_state.transAxes, ha="left", va="bottom",
                                   color="#c0392b", fontsize=9)
     grad_line = plots.log10_curve(ax_grad, [0.0], lw=2)
     ax_grad.axhline(0, color="0.6", lw=0.8)
@@ -57,18 +62,10 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
         points.set_color(colour)
 
         z = r.z[: TRAJECTORY_STEPS + 1]
-        reach = float(np.abs(z).max())
-        power = int(np.floor(np.log10(reach))) if reach > 0 else 0
-        power = power if abs(power) >= 3 else 0  # put a large or tiny scale into the labels
-        z = z / 10.0**power
+        reach = float(np.linalg.norm(z, axis=1).max())
+        z = z / reach if reach > 0 else z  # the shape of the path; its size is the next panel's job
         line.set_data(z[:, 0], z[:, 1])
         start.set_data(z[:1, 0], z[:1, 1])
-        lim = 1.1 * max(float(np.abs(z).max()), 1e-12)
-        ax_traj.set_xlim(-lim, lim)
-        ax_traj.set_ylim(-lim, lim)
-        unit = f" / 1e{power}" if power else ""
-        ax_traj.set_xlabel(f"z[0]{unit}")
-        ax_traj.set_ylabel(f"z[1]{unit}")
         if r.first_overflow is not None:
             overflow_note.set_text(f"||z_t|| overflows float64 from t = {r.first_overflow}:\nplain floats read inf there")
         elif np.isneginf(r.log10_state_norms).any():
@@ -82,11 +79,13 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
         grad_line.set_color(colour)
         for ax, values in ((ax_state, r.log10_state_norms), (ax_grad, r.log10_gradient_norms)):
             ax.set_xlim(0, t[-1])
-            ax.set_ylim(*plots.padded_limits(values))
+            half = plots.ladder_limit(values, steps=(5.0,))  # 5, 50, 500: symmetric about 0, up is growing
+            ax.set_ylim(-half, half)
         first = r.log10_gradient_norms[0]
         shown = "0 exactly" if first == -np.inf else f"10^{first:.1f}"
         ax_grad.set_title(r.regime, color=colour, fontweight="bold")
         verdict.set_text(f"||dz_T/dz_0|| = {shown}")
         verdict.set_color(colour)
 
-    return Dashboard(specs, compute=recurrence.explore, draw=draw, figure=fig, columns=4)
+    return Dashboard(specs, compute=recurrence.explore, draw=draw, figure=fig, columns=4,
+                     dynamic=[points, line, start, state_line, grad_line, overflow_note, verdict, ax_grad.title])
