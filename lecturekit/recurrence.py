@@ -40,6 +40,9 @@ __all__ = [
     "Exploration",
     "explore",
     "LOG10_FLOAT_MAX",
+    "clip_by_norm",
+    "leaky_rollout",
+    "euler",
 ]
 
 #: log of the largest float64, about 709.78: exp() of more than this is inf
@@ -270,3 +273,4 @@ def explore(scale: float, angle: float, steps: int, nonlinearity: str = "linear"
     )
 
 
+from .tricks import clip_by_norm, leaky_rollout; from .odes import euler  # noqa: E402,E702  (RNN tricks, notebook 03)

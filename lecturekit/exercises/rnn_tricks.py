@@ -1,0 +1,157 @@
+"""Exercises of notebook 03: RNN tricks and Neural ODEs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Exercise, register
+from ._judge import compare_function, compare_values
+
+# --- 1. gradient clipping, Algorithm 1 ----------------------------------------------------------
+
+
+def _clip(g: np.ndarray, threshold: float) -> np.ndarray:
+    # Algorithm 1: if ||g|| > threshold, rescale g to length threshold, keeping its direction
+    norm = np.linalg.norm(g)
+    if norm > threshold:
+        return threshold * g / norm
+    return g
+
+
+_CLIP_CASES = [
+    (np.array([3.0, 4.0]), 1.0),  # ||g|| = 5: clipped to length 1
+    (np.array([0.3, -0.4]), 1.0),  # ||g|| = 0.5: unchanged
+    (np.array([[1.0, -2.0], [2.0, 4.0]]), 2.5),  # a matrix: the norm of all its entries
+    (np.array([10.0, 0.1, -0.1]), 5.0),
+]
+
+
+def _judge_clip(fn) -> str | None:
+    small = fn(np.array([0.3, -0.4]), 1.0)
+    if compare_values(small, [0.3, -0.4]) is not None:
+        return "a gradient whose norm (0.5) is below the threshold (1) must come back unchanged"
+    lopsided = np.array([10.0, 0.1, -0.1])
+    got = np.asarray(fn(lopsided, 5.0), dtype=float)
+    if compare_values(got, np.clip(lopsided, -5.0, 5.0)) is None:
+        return ("that clips each entry separately, which turns the gradient's direction; Algorithm 1 "
+                "rescales the whole vector, so its direction stays the same")
+    if got.shape == lopsided.shape and abs(np.linalg.norm(got) - 5.0) > 1e-6:
+        return f"the clipped gradient should have length exactly the threshold 5, yours has {np.linalg.norm(got):.4g}"
+    return compare_function(fn, _clip, _CLIP_CASES, what="clip")
+
+
+clip = register(Exercise(
+    name="rnn_tricks.clip",
+    question="Write clip(g, threshold): Algorithm 1 of Pascanu et al. for a numpy array g of any shape.",
+    reference=_clip,
+    judge=_judge_clip,
+    hints=["The norm of the whole gradient: np.linalg.norm(g) (for a matrix that is the Frobenius norm, all entries).",
+           "Only when the norm exceeds the threshold: multiply g by threshold / norm. Otherwise return g as it is."],
+))
+
+
+# --- 2. one step of leaky integration -----------------------------------------------------------
+
+
+def _leaky_step(W: np.ndarray, U: np.ndarray, z: np.ndarray, x: np.ndarray, alpha: float) -> np.ndarray:
+    # z_t = (1 - alpha) z_(t-1) + alpha tanh(W z_(t-1) + U x_t)
+    return (1 - alpha) * z + alpha * np.tanh(W @ z + U @ x)
+
+
+def _leaky_cases():
+    rng = np.random.default_rng(3)
+    W, U = rng.normal(size=(3, 3)), rng.normal(size=(3, 2))  # (n, n), (n, m)
+    z, x = rng.normal(size=3), rng.normal(size=2)  # (n,), (m,)
+    return W, U, z, x, [(W, U, z, x, a) for a in (1.0, 0.1, 0.5, 0.03)]
+
+
+def _judge_leaky_step(fn) -> str | None:
+    W, U, z, x, cases = _leaky_cases()
+    plain = np.tanh(W @ z + U @ x)
+    swapped = 0.1 * z + 0.9 * plain  # (1 - alpha) and alpha exchanged, at alpha = 0.1
+    if compare_values(fn(W, U, z, x, 0.1), swapped) is None:
+        return ("alpha and 1 - alpha are swapped: alpha is the share of the NEW value, so a small alpha "
+                "keeps most of the old state z")
+    if compare_values(fn(W, U, z, x, 1.0), plain) is not None:
+        return "with alpha = 1 the leaky step should be the plain RNN step tanh(W z + U x)"
+    return compare_function(fn, _leaky_step, cases, what="leaky_step")
+
+
+leaky_step = register(Exercise(
+    name="rnn_tricks.leaky_step",
+    question="Write leaky_step(W, U, z, x, alpha): one step of z_t = (1 - alpha) z_(t-1) + alpha tanh(W z_(t-1) + U x_t).",
+    reference=_leaky_step,
+    judge=_judge_leaky_step,
+    hints=["The plain step is np.tanh(W @ z + U @ x).",
+           "Mix it with the old state: (1 - alpha) * z + alpha * (the plain step)."],
+))
+
+
+# --- 3. an orthogonal initialisation ------------------------------------------------------------
+
+
+def _orthogonal(n: int, gain: float, rng: np.random.Generator) -> np.ndarray:
+    # QR of a Gaussian matrix: Q is orthogonal, so every eigenvalue of gain * Q has modulus gain
+    Q, R = np.linalg.qr(rng.normal(size=(n, n)))
+    return gain * Q * np.sign(np.diag(R))
+
+
+def _judge_orthogonal(fn) -> str | None:
+    for n, gain in ((4, 1.0), (30, 0.9), (7, 1.3)):
+        W = np.asarray(fn(n, gain, np.random.default_rng(n)), dtype=float)
+        if W.shape != (n, n):
+            return f"orthogonal({n}, {gain}, rng) should be a square matrix ({n}, {n}); got shape {W.shape}"
+        if compare_values(W.T @ W, gain**2 * np.eye(n), rtol=1e-8, atol=1e-8) is not None:
+            moduli = np.abs(np.linalg.eigvals(W))
+            return (f"W.T @ W should be gain**2 * I = {gain**2:.4g} * I; it is not, so W is not gain times an "
+                    f"orthogonal matrix (its eigenvalues' moduli range from {moduli.min():.3g} to {moduli.max():.3g}, "
+                    f"not all {gain})")
+    one, other = (np.asarray(fn(5, 1.0, np.random.default_rng(s)), dtype=float) for s in (0, 1))
+    if np.allclose(one, other):
+        return ("two different random generators gave the same matrix: draw a random Gaussian matrix from rng "
+                "and orthogonalise it (np.linalg.qr)")
+    return None
+
+
+orthogonal = register(Exercise(
+    name="rnn_tricks.orthogonal",
+    question="Write orthogonal(n, gain, rng): a random n x n matrix gain * Q with Q orthogonal (Q.T @ Q = I).",
+    reference=_orthogonal,
+    judge=_judge_orthogonal,
+    hints=["Start from a Gaussian matrix rng.normal(size=(n, n)).",
+           "np.linalg.qr(A) returns Q, R with Q orthogonal; multiply Q by gain."],
+))
+
+
+# --- 4. the largest stable step of Euler's method ------------------------------------------------
+
+
+def _max_stable_step(lam: complex) -> float:
+    # |1 + h lam|^2 < 1  <=>  2 h Re(lam) + h^2 |lam|^2 < 0  <=>  h < -2 Re(lam) / |lam|^2
+    return -2.0 * lam.real / abs(lam) ** 2
+
+
+_STEP_CASES = [(-1.0 + 0j,), (-0.5 + 2j,), (-3 + 4j,), (-0.1 + 1j,), (-2.0 - 0.5j,)]
+
+
+def _judge_max_stable_step(fn) -> str | None:
+    if compare_values(fn(-1.0 + 0j), 2.0) is None and compare_values(fn(-0.5 + 2j), 2 / abs(-0.5 + 2j)) is None:
+        return ("2 / |λ| is right for a real λ only; for a complex λ solve |1 + hλ|² < 1 with "
+                "|1 + hλ|² = (1 + h Re λ)² + (h Im λ)²")
+    return compare_function(fn, lambda lam: _max_stable_step(complex(lam)), _STEP_CASES, what="max_stable_step")
+
+
+max_stable_step = register(Exercise(
+    name="rnn_tricks.max_stable_step",
+    question=("For dz/dt = λ z with Re λ < 0, Euler's step multiplies z by 1 + hλ. Write max_stable_step(lam): "
+              "the largest h with |1 + hλ| <= 1 (lam is a Python complex)."),
+    reference=lambda lam: _max_stable_step(complex(lam)),
+    judge=_judge_max_stable_step,
+    hints=["Expand |1 + hλ|² = (1 + h Re λ)² + (h Im λ)² = 1 + 2h Re λ + h²|λ|².",
+           "That is <= 1 when h (2 Re λ + h |λ|²) <= 0, i.e. h <= -2 Re λ / |λ|²."],
+    solution_text='''
+def max_stable_step(lam):
+    # |1 + h lam|^2 = 1 + 2 h Re(lam) + h^2 |lam|^2 <= 1  <=>  h <= -2 Re(lam) / |lam|^2
+    return -2 * lam.real / abs(lam) ** 2
+''',
+))
