@@ -25,10 +25,19 @@ WIDGET_TEXT = "Interactive dashboard: run the notebook to move it (the picture a
 def clean(nb: nbformat.NotebookNode) -> None:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        outputs = []
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if WIDGET_MIME in data:
                 out["data"] = {"text/plain": WIDGET_TEXT}
+            previous = outputs[-1] if outputs else None
+            if (out.get("output_type") == "stream" and previous is not None
+                    and previous.get("output_type") == "stream" and previous.get("name") == out.get("name")):
+                previous["text"] += out["text"]  # a print loop may arrive in pieces split differently each run
+            else:
+                outputs.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = outputs
     nb.metadata.pop("widgets", None)
 
 

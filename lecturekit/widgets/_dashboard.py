@@ -14,6 +14,7 @@ and read ``result`` and ``png``; no browser needed.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-__all__ = ["Dashboard", "Slider", "IntSlider", "Choice", "new_figure", "render_png", "show"]
+__all__ = ["Dashboard", "Slider", "IntSlider", "Choice", "new_figure", "render_png", "show", "with_defaults"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,19 @@ class Choice:
 
     def values(self) -> list:
         return list(self.options)
+
+
+def with_defaults(specs: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``specs`` whose controls start at ``defaults`` (name -> value) instead.
+
+    An unknown name is a ``ValueError`` that lists the controls there are.
+    """
+    specs = dict(specs)
+    for name, value in defaults.items():
+        if name not in specs:
+            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
+        specs[name] = dataclasses.replace(specs[name], value=value)
+    return specs
 
 
 def new_figure(width: float, height: float, dpi: int = 80) -> Figure:

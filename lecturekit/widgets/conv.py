@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from .. import conv
 from ..plots import conv as plots
-from ._dashboard import Dashboard, IntSlider, new_figure
+from ._dashboard import Dashboard, IntSlider, new_figure, with_defaults
 
 #: the explorer's controls: ranges and defaults, in one place
 FOOTPRINT_SLIDERS = {
@@ -19,15 +19,6 @@ FOOTPRINT_SLIDERS = {
     "output": IntSlider(0, 15, 2, description="output i"),
     "input": IntSlider(0, 11, 4, description="input m"),
 }
-
-
-def _with_defaults(specs: dict, defaults: dict) -> dict:
-    specs = dict(specs)
-    for name, value in defaults.items():
-        if name not in specs:
-            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
-        specs[name] = type(specs[name])(**{**specs[name].__dict__, "value": value})
-    return specs
 
 
 def play_button(interval_ms: int = 700) -> widgets.Play:
@@ -73,7 +64,7 @@ def footprint_explorer(*, play: bool = False, **defaults) -> Dashboard:
 
     Keyword arguments override the sliders' starting values, e.g. ``footprint_explorer(stride=2)``.
     """
-    specs = _with_defaults(FOOTPRINT_SLIDERS, defaults)
+    specs = with_defaults(FOOTPRINT_SLIDERS, defaults)
     fig = new_figure(11, 5.6)
     ax_fwd, ax_bwd, ax_cnt = fig.subplots(3, 1, height_ratios=[2, 2, 1.1])
     start = conv.wiring(n=5, kernel=3)                 # any legal setting: the first refresh draws the real one

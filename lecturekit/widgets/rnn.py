@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import recurrence
 from ..plots import rnn as plots
-from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure
+from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure, with_defaults
 
 #: the explorer's controls: ranges and defaults, in one place
 EXPLORER_SLIDERS = {
@@ -26,11 +26,7 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
 
     Keyword arguments override the sliders' starting values, e.g. ``eigenvalue_explorer(scale=1.05)``.
     """
-    specs = dict(EXPLORER_SLIDERS)
-    for name, value in defaults.items():
-        if name not in specs:
-            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
-        specs[name] = type(specs[name])(**{**specs[name].__dict__, "value": value})
+    specs = with_defaults(EXPLORER_SLIDERS, defaults)
 
     fig = new_figure(13, 3.4)
     ax_eig, ax_traj, ax_state, ax_grad = fig.subplots(1, 4)

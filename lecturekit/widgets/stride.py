@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .. import conv
 from ..plots import stride as plots
-from ._dashboard import Choice, Dashboard, IntSlider, new_figure
-from .conv import _with_defaults, follow_sizes, play_button
+from ._dashboard import Choice, Dashboard, IntSlider, new_figure, with_defaults
+from .conv import follow_sizes, play_button
 
 #: the 2-D diagram's controls: the same setting along both axes
 GRID_SLIDERS = {
@@ -36,7 +36,7 @@ def grid_diagram(*, play: bool = True, **defaults) -> Dashboard:
     """The 2-D convolution arithmetic: sliders for a square input, kernel, stride, dilation and
     padding; the padded input with the chosen output's footprint (holes and all) and the gradient
     each pixel receives, beside the output grid. A play button steps through the outputs."""
-    specs = _with_defaults(GRID_SLIDERS, defaults)
+    specs = with_defaults(GRID_SLIDERS, defaults)
     fig = new_figure(9, 4.4)
     ax_in, ax_out = fig.subplots(1, 2)
     diagram = plots.grid_diagram(ax_in, ax_out, conv.grid_wiring(5, 3))
@@ -66,7 +66,7 @@ def stack_builder(**defaults) -> Dashboard:
     """Build a stack layer by layer: dense, strided, exponentially dilated or equally dilated layers.
     Draws the units on a path to one top output, the receptive field with its formula, and how many
     paths reach each input sample (holes: the gridding of repeated equal dilations)."""
-    specs = _with_defaults(STACK_SLIDERS, defaults)
+    specs = with_defaults(STACK_SLIDERS, defaults)
     fig = new_figure(12, 5.4)
     ax_tree, ax_paths = fig.subplots(2, 1, height_ratios=[3, 1.2])
     fig.get_layout_engine().set(rect=(0.05, 0, 0.95, 1))  # room on the left for longer level names
