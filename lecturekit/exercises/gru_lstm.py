@@ -1,0 +1,134 @@
+"""Exercises of notebook 04: GRU and LSTM from the lecture's equations."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Exercise, register
+from ._judge import compare_function, compare_values
+
+GRU_NAMES = ("W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h")
+
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def gru_case(seed: int, input_size: int = 3, hidden_size: int = 4):
+    """A test case for ``gru_step``: x (input,), h (hidden,) and a dict of the GRU's parameters (numpy)."""
+    rng = np.random.default_rng(seed)
+    p = {}
+    for name in GRU_NAMES:
+        shape = {"W": (hidden_size, input_size), "U": (hidden_size, hidden_size), "b": (hidden_size,)}[name[0]]
+        p[name] = rng.normal(0.0, 0.7, size=shape)
+    return rng.normal(size=input_size), rng.uniform(-1, 1, size=hidden_size), p
+
+
+# --- 1. one GRU step, from the lecture's three equations ----------------------------------------
+
+
+def _gru_step(x, h, p):
+    z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])            # update gate
+    r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])            # reset gate
+    h_tilde = np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"])  # candidate, reset BEFORE U_h
+    return z * h + (1 - z) * h_tilde
+
+
+def _gru_step_torch_convention(x, h, p):
+    z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])
+    r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])
+    return z * h + (1 - z) * np.tanh(p["W_h"] @ x + r * (p["U_h"] @ h) + p["b_h"])
+
+
+def _gru_step_swapped(x, h, p):
+    z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])
+    r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])
+    return (1 - z) * h + z * np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"])
+
+
+def _judge_gru_step(fn) -> str | None:
+    cases = [gru_case(seed) for seed in range(4)]
+    x, h, p = cases[0]
+    got = fn(x, h, {k: v.copy() for k, v in p.items()})
+    if compare_values(got, _gru_step_torch_convention(x, h, p)) is None:
+        return ("you applied the reset gate after the matrix, r_t * (U_h h_(t-1)): that is torch's convention. "
+                "The lecture resets first: U_h (r_t * h_(t-1)).")
+    if compare_values(got, _gru_step_swapped(x, h, p)) is None:
+        return ("z_t and 1 - z_t are swapped: in the lecture z_t multiplies the old state, "
+                "h_t = z_t * h_(t-1) + (1 - z_t) * candidate, so z_t near 1 keeps h_(t-1).")
+    return compare_function(fn, _gru_step, cases, what="gru_step")
+
+
+gru_step = register(Exercise(
+    name="gru_lstm.gru_step",
+    question=("Write gru_step(x, h, p) -> h_t: one step of the lecture's GRU in numpy. x is (input,), "
+              "h is h_(t-1) (hidden,), p a dict of the parameters W_z U_z b_z W_r U_r b_r W_h U_h b_h."),
+    reference=_gru_step,
+    judge=_judge_gru_step,
+    hints=["Three lines: z_t, r_t, then h_t. sigma is 1 / (1 + exp(-a)), phi_h is tanh.",
+           "The reset gate multiplies h_(t-1) before U_h: p['U_h'] @ (r * h).",
+           "h_t = z * h + (1 - z) * candidate: z near 1 copies the old state."],
+))
+
+
+# --- 2. the adding problem's baseline ---------------------------------------------------------------
+
+
+def _constant_mse(c: float) -> float:
+    # y = u1 + u2 with u1, u2 uniform on [0, 1]: E[y] = 1, Var(y) = 1/12 + 1/12 = 1/6
+    # E[(y - c)^2] = Var(y) + (E[y] - c)^2
+    return 1 / 6 + (1 - c) ** 2
+
+
+def _judge_constant_mse(fn) -> str | None:
+    got = fn(1.0)
+    if compare_values(got, 1 / 12) is None:
+        return ("constant_mse(1.0) is 1/12, the variance of ONE uniform value; "
+                "y is the sum of two independent ones, and variances of independent values add.")
+    if compare_values(got, 0.0) is None:
+        return "constant_mse(1.0) is 0, but y varies around its mean 1: the MSE of a constant is at least Var(y)."
+    return compare_function(fn, _constant_mse, [(1.0,), (0.0,), (0.5,), (2.0,), (1.25,)], what="constant_mse")
+
+
+constant_mse = register(Exercise(
+    name="gru_lstm.constant_mse",
+    question=("On the adding problem y = u1 + u2 with u1, u2 independent and uniform on [0, 1]. "
+              "Write constant_mse(c): the expected squared error E[(y - c)^2] of always predicting c. "
+              "Which c is best, and what MSE does it get?"),
+    reference=_constant_mse,
+    judge=_judge_constant_mse,
+    hints=["E[(y - c)^2] = Var(y) + (E[y] - c)^2.",
+           "A uniform value on [0, 1] has mean 1/2 and variance 1/12; y is the sum of two independent ones."],
+))
+
+
+# --- 3. why a forget-gate bias of 1 helps ---------------------------------------------------------
+
+
+def _cell_gradient_after(b_f: float, k: int) -> float:
+    # with f_t = sigma(b_f) at every step, c_t = f_t c_(t-1) + ...: dc_T/dc_(T-k) = sigma(b_f)**k
+    return float(_sigmoid(b_f) ** k)
+
+
+def _judge_cell_gradient_after(fn) -> str | None:
+    got = fn(1.0, 3)
+    if compare_values(got, 1.0) is None:
+        return "the forget gate is sigma(b_f), not b_f itself: with b_f = 1 it is 0.731, and 0.731**3 = 0.39."
+    if compare_values(got, _sigmoid(1.0) * 3) is None:
+        return "each step multiplies the gradient by f_t: k steps multiply it k times (a power), not k times added."
+    if compare_values(got, (1 - _sigmoid(1.0)) ** 3) is None:
+        return "the self-loop is c_t = f_t * c_(t-1) + ...: the factor is f_t = sigma(b_f), not 1 - f_t."
+    return compare_function(fn, _cell_gradient_after, [(1.0, 3), (0.0, 10), (1.0, 10), (3.0, 50), (-1.0, 1), (2.0, 0)],
+                            what="cell_gradient_after")
+
+
+cell_gradient_after = register(Exercise(
+    name="gru_lstm.cell_gradient_after",
+    question=("Take an LSTM whose forget gate is f_t = sigma(b_f) at every step (its W_f, U_f contribute "
+              "nothing). Write cell_gradient_after(b_f, k) = dc_T / dc_(T-k) along the cell's self-loop, "
+              "then compare b_f = 0 (torch's default) with b_f = 1 over k = 20 steps."),
+    reference=_cell_gradient_after,
+    judge=_judge_cell_gradient_after,
+    hints=["c_t = f_t * c_(t-1) + i_t * c~_t: one step back along the self-loop multiplies by f_t.",
+           "k steps: sigma(b_f)**k. sigma(0) = 0.5 halves the gradient at every step; sigma(1) = 0.73."],
+))

@@ -1,0 +1,65 @@
+"""Drawing for the GRU/LSTM notebook: gate heatmaps, gradient norms through time, loss curves.
+
+Each function takes an ``Axes`` and data, draws, and returns the artists it made, so that a
+dashboard can update them in place. Nothing here computes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+#: one colour per kind of cell, used by every figure of the notebook
+CELL_COLOURS = {"rnn": "#c0392b", "gru": "#2e86c1", "lstm": "#1e8449"}
+CELL_NAMES = {"rnn": "tanh RNN", "gru": "GRU", "lstm": "LSTM"}
+
+
+def gate_heatmap(ax: Axes, values, *, title: str = "", vmin: float = 0.0, vmax: float = 1.0,
+                 cmap: str = "viridis"):
+    """A gate's values over time: ``values`` (T, hidden) drawn as hidden unit (rows) against t; returns the image."""
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2:
+        raise ValueError(f"values must be (T, hidden); got shape {v.shape}")
+    image = ax.imshow(v.T, aspect="auto", origin="lower", interpolation="nearest", cmap=cmap,
+                      vmin=vmin, vmax=vmax, extent=(0.5, v.shape[0] + 0.5, -0.5, v.shape[1] - 0.5))
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("unit")
+    return image
+
+
+def mark_steps(ax: Axes, steps, *, color: str = "white", label: str | None = None):
+    """Dashed vertical lines at the given time steps (the adding problem's markers); returns the lines."""
+    return [ax.axvline(s, color=color, ls="--", lw=1.2, label=label if k == 0 else None)
+            for k, s in enumerate(steps)]
+
+
+def gradient_norm_lines(ax: Axes, steps, norms: dict, *, cell_norms=None):
+    """||dL/dh_t|| against t for each cell on a log axis; returns ``{name: line}`` (and "lstm_c")."""
+    lines = {}
+    for name, values in norms.items():
+        (lines[name],) = ax.semilogy(steps, values, color=CELL_COLOURS.get(name), lw=2,
+                                     label=f"{CELL_NAMES.get(name, name)}: ||dL/dh_t||")
+    if cell_norms is not None:
+        (lines["lstm_c"],) = ax.semilogy(steps, cell_norms, color=CELL_COLOURS["lstm"], lw=1.5, ls="--",
+                                         label="LSTM: ||dL/dc_t||")
+    ax.set_xlabel("t")
+    ax.set_ylabel("gradient norm (log scale)")
+    return lines
+
+
+def loss_curves(ax: Axes, curves: dict, *, baseline: float | None = None, baseline_label: str = ""):
+    """Loss against training step, one line per model: ``curves`` maps name -> (steps, losses).
+
+    Names "rnn", "gru", "lstm" (or "tanh RNN", "GRU", "LSTM") get the notebook's colours.
+    Returns ``{name: line}``, plus "baseline" for the dotted horizontal line.
+    """
+    by_label = {v: k for k, v in CELL_NAMES.items()}
+    lines = {}
+    for name, (steps, losses) in curves.items():
+        colour = CELL_COLOURS.get(name, CELL_COLOURS.get(by_label.get(name, ""), None))
+        (lines[name],) = ax.semilogy(steps, losses, color=colour, lw=1.5, label=CELL_NAMES.get(name, name))
+    if baseline is not None:
+        lines["baseline"] = ax.axhline(baseline, color="0.3", ls=":", lw=1.2, label=baseline_label or None)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("MSE (log scale)")
+    return lines
