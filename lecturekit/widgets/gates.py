@@ -55,7 +55,8 @@ def gradient_flow_explorer(**defaults) -> Dashboard:
         ax.set_title(f"U scale {r.recurrent_scale:.2f}, remember bias {r.remember_bias:.1f}: "
                      "how much gradient reaches step t from L = sum(h_T)", fontsize=10)
 
-    return Dashboard(specs, compute=cells.gradient_flow, draw=draw, figure=fig, columns=3)
+    return Dashboard(specs, compute=cells.gradient_flow, draw=draw, figure=fig, columns=3,
+                     dynamic=[*lines.values(), reach, ax.title])
 
 
 def gates_figure(cell: cells.LSTMCell | cells.GRUCell, x: torch.Tensor, *, markers=(), units=None,
