@@ -20,6 +20,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_TEXT = "Interactive dashboard: run the notebook to move it (the picture above shows its default state)."
+PROGRESS_TEXT = "(a progress bar: it moves while the cell runs)"
+DASHBOARDS = ("VBox(", "HBox(", "Box(", "GridBox(", "Image(")  # a dashboard's text/plain starts like this
 
 
 def clean(nb: nbformat.NotebookNode) -> None:
@@ -29,7 +31,9 @@ def clean(nb: nbformat.NotebookNode) -> None:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if WIDGET_MIME in data:
-                out["data"] = {"text/plain": WIDGET_TEXT}
+                plain = data.get("text/plain", "")
+                # its text/plain is the widget's state when it was shown (a bar at 0%): say what it is instead
+                out["data"] = {"text/plain": WIDGET_TEXT if not plain or plain.startswith(DASHBOARDS) else PROGRESS_TEXT}
             previous = outputs[-1] if outputs else None
             if (out.get("output_type") == "stream" and previous is not None
                     and previous.get("output_type") == "stream" and previous.get("name") == out.get("name")):
