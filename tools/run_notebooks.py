@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-WIDGET_TEXT = "Interactive dashboard: run the notebook to move it (the picture above shows its default state)."
+WIDGET_TEXT = "Interactive widget: run the notebook to use it (a static picture of it is stored beside this cell)."
 PROGRESS_TEXT = "(a progress bar: it moves while the cell runs)"
 DASHBOARDS = ("VBox(", "HBox(", "Box(", "GridBox(", "Image(")  # a dashboard's text/plain starts like this
 
