@@ -1,0 +1,153 @@
+"""Exercises of notebook 05: additive attention, one piece at a time (numpy)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Exercise, register
+from ._judge import compare_function, compare_values
+
+
+def attention_case(seed: int, query_size: int = 3, key_size: int = 4, hidden_size: int = 5, S: int = 6):
+    """A test case: q (query_size,), keys (S, key_size), W_a (hidden, query), U_a (hidden, key), v_a (hidden,)."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=query_size), rng.normal(size=(S, key_size)), rng.normal(size=(hidden_size, query_size)),
+            rng.normal(size=(hidden_size, key_size)), rng.normal(size=hidden_size))
+
+
+# --- 1. the score of one query against one key ---------------------------------------------------
+
+
+def _additive_score(q, k, W_a, U_a, v_a):
+    return v_a @ np.tanh(W_a @ q + U_a @ k)        # e = v_a^T tanh(W_a q + U_a k): one number
+
+
+def _score_without_tanh(q, k, W_a, U_a, v_a):
+    return v_a @ (W_a @ q + U_a @ k)
+
+
+def _score_dot(q, k, W_a, U_a, v_a):
+    return float(np.dot(W_a @ q, U_a @ k))
+
+
+def _judge_score(fn) -> str | None:
+    cases = [(q, keys[0], W, U, v) for q, keys, W, U, v in (attention_case(s) for s in range(4))]
+    got = fn(*[a.copy() for a in cases[0]])
+    if np.ndim(got) != 0 and np.size(got) != 1:
+        return f"the score is one number per (query, key) pair; your function returned shape {np.shape(got)}"
+    if compare_values(got, _score_without_tanh(*cases[0])) is None:
+        return "the tanh is missing: e = v_a^T tanh(W_a q + U_a k). Without it the score is linear in q and k."
+    if compare_values(got, _score_dot(*cases[0])) is None:
+        return ("that is a multiplicative (dot-product) score, (W_a q) . (U_a k). Bahdanau's score is additive: "
+                "add the two projections, squash with tanh, then take the dot product with v_a.")
+    return compare_function(fn, _additive_score, cases, what="additive_score")
+
+
+additive_score = register(Exercise(
+    name="seq2seq.additive_score",
+    question=("Write additive_score(q, k, W_a, U_a, v_a) -> e, Bahdanau's score of one decoder state q "
+              "(query_size,) against one annotation k (key_size,): e = v_a^T tanh(W_a q + U_a k)."),
+    reference=_additive_score,
+    judge=_judge_score,
+    hints=["Project both into the same space: W_a @ q and U_a @ k are both (hidden,).",
+           "Add them, apply np.tanh, and take the dot product with v_a: one number."],
+))
+
+
+# --- 2. normalising scores with a mask -------------------------------------------------------------
+
+
+def _masked_softmax(scores, mask):
+    e = np.where(mask, scores, -np.inf)            # masked positions get exp(-inf) = 0
+    e = np.exp(e - e[mask].max())                   # subtract the max: no overflow
+    return e / e.sum()
+
+
+def _softmax_unmasked(scores, mask):
+    e = np.exp(scores - scores.max())
+    return e / e.sum()
+
+
+def _softmax_then_zero(scores, mask):
+    w = _softmax_unmasked(scores, mask)
+    return np.where(mask, w, 0.0)
+
+
+def _mask_cases():
+    rng = np.random.default_rng(7)
+    cases = []
+    for S, real in ((6, 4), (5, 5), (8, 1), (7, 3)):
+        mask = np.arange(S) < real
+        cases.append((rng.normal(scale=3.0, size=S), mask))
+    cases.append((np.array([800.0, 1000.0, 5.0, 0.0]), np.array([True, True, True, False])))  # large scores
+    return cases
+
+
+def _judge_masked_softmax(fn) -> str | None:
+    cases = _mask_cases()
+    scores, mask = cases[0]
+    got = np.asarray(fn(scores.copy(), mask.copy()), dtype=float)
+    if got.shape == scores.shape:
+        if compare_values(got, _softmax_unmasked(scores, mask)) is None:
+            return ("the padded positions got weight too: they must get exactly 0, and the real positions "
+                    "must share all of the weight (set the masked scores to -inf before the exponential).")
+        if compare_values(got, _softmax_then_zero(scores, mask)) is None:
+            return ("zeroing the padded weights after the softmax leaves the real weights summing to less than 1: "
+                    "mask the scores first (to -inf), then normalise.")
+    big = cases[-1]
+    with np.errstate(all="ignore"):
+        out = np.asarray(fn(big[0].copy(), big[1].copy()), dtype=float)
+    if out.shape == big[0].shape and not np.isfinite(out).all():
+        return ("with scores like 1000 np.exp overflows to inf and the weights become NaN: subtract the largest "
+                "real score before the exponential (it cancels in the ratio).")
+    return compare_function(fn, _masked_softmax, cases, what="masked_softmax")
+
+
+masked_softmax = register(Exercise(
+    name="seq2seq.masked_softmax",
+    question=("Write masked_softmax(scores, mask) -> weights for one source: scores (S,) floats, mask (S,) booleans, "
+              "True on real characters. The weights are exactly 0 where mask is False and sum to 1 over the rest."),
+    reference=_masked_softmax,
+    judge=_judge_masked_softmax,
+    hints=["np.where(mask, scores, -np.inf) gives the padded positions a weight of exp(-inf) = 0.",
+           "Subtract the largest real score before np.exp: softmax does not change, and nothing overflows.",
+           "Divide by the sum."],
+))
+
+
+# --- 3. the context vector --------------------------------------------------------------------------
+
+
+def _context_vector(weights, keys):
+    return weights @ keys                           # c = sum_j alpha_j k_j: (S,) @ (S, key) -> (key,)
+
+
+def _context_mean(weights, keys):
+    return keys.mean(axis=0)
+
+
+def _judge_context(fn) -> str | None:
+    rng = np.random.default_rng(3)
+    cases = []
+    for S, k in ((6, 4), (3, 3), (5, 2)):
+        w = rng.random(S)
+        cases.append((w / w.sum(), rng.normal(size=(S, k))))
+    w, keys = cases[0]
+    got = fn(w.copy(), keys.copy())
+    if np.shape(got) == (keys.shape[0],):
+        return (f"your context has {keys.shape[0]} entries, one per source position; it should have "
+                f"{keys.shape[1]}, the size of one key: sum over the positions j, not over the features.")
+    if compare_values(got, _context_mean(w, keys)) is None:
+        return "that is the plain average of the keys: weight each key k_j by alpha_j."
+    return compare_function(fn, _context_vector, cases, what="context_vector")
+
+
+context_vector = register(Exercise(
+    name="seq2seq.context_vector",
+    question=("Write context_vector(weights, keys) -> c: weights (S,) sum to 1, keys (S, key_size) are the "
+              "encoder's annotations; c = sum_j alpha_j k_j has shape (key_size,)."),
+    reference=_context_vector,
+    judge=_judge_context,
+    hints=["Multiply each row k_j of keys by its weight alpha_j and add the rows up.",
+           "As one product: weights @ keys."],
+))
