@@ -20,22 +20,9 @@ import time
 import torch
 from torch import nn
 
-from common import run_notebook
+from common import interleaved_median_ms, run_notebook
 
 from lecturekit import cells, tasks, train
-
-
-def interleaved_median_ms(fns, repeats: int = 30, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        for fn in fns:
-            fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            start = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - start)
-    return [1e3 * statistics.median(ts) for ts in times]
 
 
 def bench_unroll(T: int = 100, batch: int = 32, hidden: int = 64, inputs: int = 32) -> None:

@@ -21,19 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def median_times(fns, repeats: int = 30, warmup: int = 3) -> list[float]:
-    """Median wall time of each function, the calls interleaved."""
-    for _ in range(warmup):
-        for fn in fns:
-            fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times):
-            start = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - start)
-    return [statistics.median(ts) for ts in times]
+from common import interleaved_median_ms  # noqa: E402  (no numpy: the thread settings still apply)
 
 
 def bench_corr2d(dtype, stride=1, padding=1, dilation=1) -> tuple[float, float]:
@@ -59,7 +47,7 @@ def bench_corr2d(dtype, stride=1, padding=1, dilation=1) -> tuple[float, float]:
         xr, wr = xt.clone().requires_grad_(), wt.clone().requires_grad_()
         F.conv2d(xr, wr, **settings).backward(gt)
 
-    ours_s, theirs_s = median_times([ours, theirs])
+    ours_s, theirs_s = (ms / 1e3 for ms in interleaved_median_ms([ours, theirs]))
     return ours_s, theirs_s
 
 

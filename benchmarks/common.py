@@ -27,6 +27,21 @@ def median_ms(fn, repeats: int = 20, warmup: int = 2) -> float:
     return 1e3 * statistics.median(times)
 
 
+def interleaved_median_ms(fns, repeats: int = 30, warmup: int = 3) -> list[float]:
+    """Median wall time of each function in milliseconds, the calls interleaved (so a change of
+    load on the machine hits every function alike: fair for ratios)."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times):
+            start = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - start)
+    return [1e3 * statistics.median(ts) for ts in times]
+
+
 def run_notebook(name: str) -> tuple[float, float]:
     """Run ``notebooks/name`` headless in a fresh kernel: (seconds, peak kernel memory in MB).
 

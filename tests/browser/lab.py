@@ -160,22 +160,27 @@ class Notebook:
 
     def image_changes_after(self, action, index: int = 0, timeout: float = 10) -> tuple[bytes, bytes]:
         """Screenshot picture ``index``, run ``action()``, wait until its pixels change; return both shots."""
-        img = self.image(index)
-        img.scroll_into_view_if_needed()
-        before = img.screenshot()
-        action()
-        deadline = time.monotonic() + timeout
-        after = img.screenshot()
-        while after == before and time.monotonic() < deadline:
-            time.sleep(0.1)
-            after = img.screenshot()
-        return before, after
+        return changes_after(self.image(index), action, timeout)
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / name
         self.page.screenshot(path=str(path), full_page=False)
         return path
+
+
+def changes_after(element, action, timeout: float = 10) -> tuple[bytes, bytes]:
+    """Screenshot ``element``, run ``action()``, wait until its pixels change (or ``timeout`` s pass);
+    return the shots before and after."""
+    element.scroll_into_view_if_needed()
+    before = element.screenshot()
+    action()
+    deadline = time.monotonic() + timeout
+    after = element.screenshot()
+    while after == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+        after = element.screenshot()
+    return before, after
 
 
 def launch_browser(playwright):

@@ -2,23 +2,11 @@
 translator's text box, see the attention map change; type a character outside the vocabulary,
 see the picture change to the message, with no error output anywhere."""
 
-import time
-
 import pytest
 
+from .lab import changes_after
+
 pytestmark = pytest.mark.browser
-
-
-def _changed(img, action, timeout: float = 15) -> tuple[bytes, bytes]:
-    img.scroll_into_view_if_needed()
-    before = img.screenshot()
-    action()
-    deadline = time.monotonic() + timeout
-    after = img.screenshot()
-    while after == before and time.monotonic() < deadline:
-        time.sleep(0.1)
-        after = img.screenshot()
-    return before, after
 
 
 def test_typing_a_date_changes_the_attention_map(open_notebook):
@@ -36,13 +24,13 @@ def test_typing_a_date_changes_the_attention_map(open_notebook):
         field.fill("")
         field.type(text, delay=20)
 
-    before, after = _changed(img, lambda: retype("26 nov 2027"))
+    before, after = changes_after(img, lambda: retype("26 nov 2027"))
     assert after != before, "the attention map did not change after typing a new date"
-    before, after = _changed(img, lambda: field.type("!", delay=20))
+    before, after = changes_after(img, lambda: field.type("!", delay=20))
     assert after != before, "the picture did not change after typing a character outside the vocabulary"
     assert nb.errors() == [], "typing produced an error output"
     nb.screenshot("05_seq2seq_out_of_vocabulary.png")
     retype("3 july 2031")
-    time.sleep(1.0)
+    nb.page.wait_for_timeout(1000)
     assert nb.errors() == []
     nb.screenshot("05_seq2seq_translator.png")
