@@ -16,7 +16,6 @@ import numpy as np
 from common import browser_latency_ms, median_ms, run_notebook
 
 from lecturekit import pooling
-from lecturekit.widgets import render_png
 from lecturekit.widgets.pooling import exponent_explorer, shift_explorer
 
 
@@ -43,8 +42,6 @@ def main() -> None:
         wall, cpu = slider_moves(d, name, values)
         print(f"one move of the {name} slider in the kernel (compute + redraw + PNG), median of {len(values)}: "
               f"{wall:.1f} ms wall, {cpu:.1f} ms CPU")
-    result = d.result
-    print(f"  of which draw + PNG encoding: {median_ms(lambda: (d.draw(result), render_png(d.figure)), repeats=30):.1f} ms")
     s = shift_explorer()
     wall, cpu = slider_moves(s, "tau", [0, 1, 2, 3, 4, 5, 6, 7, 8] * 3)
     print(f"one move of the shift explorer's tau slider, median of 27: {wall:.1f} ms wall, {cpu:.1f} ms CPU")

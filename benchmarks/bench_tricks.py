@@ -3,11 +3,11 @@
 import os
 import statistics
 import sys
+import time
 
 from common import browser_latency_ms, median_ms, run_notebook
 
 from lecturekit import odes, tricks
-from lecturekit.widgets import render_png
 from lecturekit.widgets.tricks import clipping_dashboard, euler_dashboard, init_dashboard, leaky_dashboard
 
 #: per dashboard: the control a student moves, and two values to alternate between
@@ -19,18 +19,44 @@ MOVES = {
 }
 
 
+#: moves far enough to change an axis limit: the background is drawn again (the worst case of a move)
+AXIS_MOVES = {
+    "leaky (|λ| 0.6 <-> 1.5)": (leaky_dashboard, "scale", [0.6, 1.5]),
+    "init (gain 1.0 <-> 1.5)": (init_dashboard, "gain", [1.0, 1.5]),
+    "euler (h 0.2 <-> 2.5)": (euler_dashboard, "h", [0.2, 2.5]),
+}
+
+
+def wall_and_cpu_ms(fn, repeats: int = 20, warmup: int = 2) -> tuple[float, float]:
+    """Median wall and CPU (process) milliseconds of ``fn()``: on a shared machine the CPU time is
+    what the call would take on an idle core."""
+    for _ in range(warmup):
+        fn()
+    wall, cpu = [], []
+    for _ in range(repeats):
+        w0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    return 1e3 * statistics.median(wall), 1e3 * statistics.median(cpu)
+
+
 def main() -> None:
     print(f"load average when starting: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
-    print("one slider move in the kernel, default settings, median of 20:")
+    print("one slider move in the kernel (compute + draw + PNG), default settings, median of 20:")
     for label, (build, control, values) in MOVES.items():
         d = build()
         state = dict(d.state)
         cycle = iter(values * 100)
         compute = median_ms(lambda: d.compute(**{**state, control: next(cycle)}), repeats=20)
-        move = median_ms(lambda: setattr(d.controls[control], "value", next(cycle)), repeats=20)
-        result = d.result
-        draw = median_ms(lambda: (d.draw(result), render_png(d.figure)), repeats=20)
-        print(f"  {label:22s} compute {compute:6.2f} ms   compute + redraw + PNG {move:6.1f} ms   (draw + PNG {draw:5.1f} ms)")
+        wall, cpu = wall_and_cpu_ms(lambda: setattr(d.controls[control], "value", next(cycle)), repeats=20)
+        print(f"  {label:22s} compute {compute:6.2f} ms   one move {wall:6.1f} ms wall, {cpu:6.1f} ms CPU")
+    print("a move that changes an axis limit (background drawn again), median of 20:")
+    for label, (build, control, values) in AXIS_MOVES.items():
+        d = build()
+        cycle = iter(values * 100)
+        wall, cpu = wall_and_cpu_ms(lambda: setattr(d.controls[control], "value", next(cycle)), repeats=20)
+        print(f"  {label:26s} one move {wall:6.1f} ms wall, {cpu:6.1f} ms CPU")
     print(f"leaky compute at T = 500 (tanh), median of 20: "
           f"{median_ms(lambda: tricks.explore_leaky(0.1, 0.6, 30.0, 500, 'tanh'), repeats=20):.2f} ms")
     print(f"clipping sweep, 36 thresholds + none, trained once when the dashboard is built: "

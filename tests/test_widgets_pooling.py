@@ -131,3 +131,48 @@ def test_shift_explorer_arguments():
         shift_explorer(shift=2)
     with pytest.raises(ValueError, match="tau must be a whole number from 0 to 8"):
         pooling.shift_view(default_scene(), pooling.PLUS, 9, 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path: both explorers name their dynamic artists (blitted over a cached background)
+
+from tests.test_dashboard import assert_same_picture, full_render  # noqa: E402
+
+
+def _limits(fig):
+    return [(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes]
+
+
+@pytest.mark.parametrize("build, moves", [
+    (exponent_explorer, [("p", 2.5), ("p", 32.0), ("beta", 20.0), ("beta", 0.1), ("p", 1.0)]),
+    (shift_explorer, [("tau", 1), ("tau", 5), ("window", 8), ("pool", "avg"), ("window", 2), ("tau", 8)]),
+])
+def test_the_blitted_picture_is_what_a_full_redraw_draws(build, moves):
+    d = build()
+    assert d.dynamic
+    kept = changed = 0
+    for control, value in moves:
+        before = _limits(d.figure)
+        d.controls[control].value = value
+        assert d.error is None, d.error
+        kept += _limits(d.figure) == before
+        changed += _limits(d.figure) != before
+        assert_same_picture(d.png, full_render(d))
+    assert kept > 0
+    assert changed == (2 if build is shift_explorer else 0)  # only a new pool window changes a map's size
+
+
+def test_only_the_window_changes_the_axes():
+    d = shift_explorer()
+    limits = _limits(d.figure)
+    for tau in SHIFT_CONTROLS["tau"].values():
+        for pool in SHIFT_CONTROLS["pool"].values():
+            d.controls["tau"].value = tau
+            d.controls["pool"].value = pool
+            assert _limits(d.figure) == limits
+    e = exponent_explorer()
+    limits = _limits(e.figure)
+    for p in P.values()[::7]:
+        e.controls["p"].value = p
+        e.controls["beta"].value = BETA.values()[-1 - int(p)]
+        assert _limits(e.figure) == limits

@@ -129,3 +129,70 @@ def test_compute_functions_are_the_math_modules():
 def test_unknown_default_is_a_value_error():
     with pytest.raises(ValueError, match="unknown control"):
         wt.euler_dashboard(step=0.3)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path: each dashboard names its dynamic artists (blitted over a cached background)
+
+from tests.test_dashboard import assert_same_picture, full_render  # noqa: E402
+
+#: per dashboard, moves (control, value) in order; some keep every axis limit, some change one
+BLIT_MOVES = {
+    "clipping": [("threshold", 0.5), ("threshold", 30.0), ("threshold", 10 ** -1.5), ("threshold", 100.0)],
+    "leaky": [("alpha", 0.12), ("scale", 1.5), ("steps", 500), ("angle", 180.0), ("nonlinearity", "linear"),
+              ("alpha", 0.02), ("scale", 0.0)],
+    "init": [("gain", 1.05), ("gain", 1.5), ("steps", 300), ("nonlinearity", "tanh"), ("gain", 0.5)],
+    "euler": [("h", 0.25), ("h", 2.5), ("decay", 0.5), ("method", "rk4"), ("decay", -3.0), ("frequency", 4.0),
+              ("frequency", 0.0), ("h", 1.0)],
+}
+
+
+def _limits(fig):
+    return [(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_the_blitted_picture_is_what_a_full_redraw_draws(name):
+    d = BUILDERS[name]()
+    assert d.dynamic, "the dashboard names the artists its draw() changes"
+    kept = changed = 0
+    for control, value in BLIT_MOVES[name]:
+        before = _limits(d.figure)
+        d.controls[control].value = value
+        assert d.error is None, d.error
+        kept += _limits(d.figure) == before
+        changed += _limits(d.figure) != before
+        assert_same_picture(d.png, full_render(d))
+    assert kept > 0  # moves that only blit the dynamic artists ...
+    if name != "clipping":  # (every limit of the clipping dashboard is fixed)
+        assert changed > 0  # ... and moves that draw the background again
+
+
+@pytest.mark.parametrize("name, control", [("clipping", "threshold"), ("leaky", "alpha"), ("init", "gain"),
+                                           ("euler", "h")])
+def test_a_small_move_from_the_default_keeps_the_axes(name, control):
+    """Limits from ladders and fixed ranges: the slider a student moves first redraws no axes."""
+    d = BUILDERS[name]()
+    values = d.specs[control].values()
+    at = min(range(len(values)), key=lambda k: abs(values[k] - d.state[control]))
+    limits = _limits(d.figure)
+    for k in (at + 1, at - 1):  # one slider step either way
+        d.controls[control].value = values[k]
+        assert _limits(d.figure) == limits, f"{control} = {values[k]}"
+
+
+def test_every_clipping_limit_is_fixed():
+    d = wt.clipping_dashboard()
+    limits = _limits(d.figure)
+    for value in d.specs["threshold"].values():
+        d.controls["threshold"].value = value
+        assert _limits(d.figure) == limits
+
+
+def test_a_diverging_euler_run_grows_the_norm_axis_in_whole_decades_and_says_so():
+    d = wt.euler_dashboard(h=2.5, decay=-3.0, frequency=4.0, method="euler")
+    assert d.result.diverges
+    lo, hi = d.figure.axes[2].get_ylim()
+    assert lo == int(lo) and hi == int(hi)
+    assert hi < d.result.log10_norm_steps.max()  # the steps leave through the top ...
+    assert "diverges" in d.figure.axes[0].get_title()  # ... and every panel says why

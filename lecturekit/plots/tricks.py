@@ -12,12 +12,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from .rnn import eigenvalue_plane
+from .rnn import eigenvalue_plane, ladder_limit
 
 __all__ = [
     "NO_CLIP", "CLIP", "PLAIN", "LEAKY", "INIT_COLOURS", "STABLE", "DIVERGING",
     "loss_surface", "descent_path", "loss_curve", "circle", "segments", "stability_region",
-    "padded_limits", "readable_limits", "corner_note", "sparse_ticks", "eigenvalue_plane",
+    "ladder_range", "corner_note", "sparse_ticks", "eigenvalue_plane",
 ]
 
 NO_CLIP, CLIP = "#c0392b", "#2e86c1"  # the two runs of the clipping demo
@@ -80,29 +80,20 @@ def stability_region(ax: Axes, x, y, modulus, *, color: str = STABLE, filled: bo
     return drawn
 
 
-def padded_limits(values, *, min_span: float = 4.0, pad: float = 0.08) -> tuple[float, float]:
-    """Limits around the finite ``values``, at least ``min_span`` wide (a flat line stays readable)."""
+def ladder_range(values, *, minimum: float = 2.0, floor: float | None = None,
+                 steps: tuple[float, ...] = (1.0, 2.0, 5.0)) -> tuple[float, float]:
+    """y-limits (lo, hi) for log10 curves that pass through 0 (a norm relative to its start or end).
+
+    Each side is a rung of a ladder (:func:`lecturekit.plots.rnn.ladder_limit`: 2, 5, 10, 20, ...,
+    at least ``minimum``) holding the finite ``values`` above and below 0, so the limits stay put
+    while a slider moves a little and up is always growth. ``floor`` (e.g. -16) stops the bottom
+    there: a curve that vanishes faster leaves through it.
+    """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
-    if v.size == 0:
-        return -min_span / 2, min_span / 2
-    lo, hi = float(v.min()), float(v.max())
-    if hi - lo < min_span:
-        mid = (hi + lo) / 2
-        lo, hi = mid - min_span / 2, mid + min_span / 2
-    span = hi - lo
-    return lo - pad * span, hi + pad * span
-
-
-def readable_limits(reference, other, *, max_decades: float = 6.0) -> tuple[float, float]:
-    """y-limits for log10 curves: around ``reference`` and ``other``, but never more than
-    ``max_decades`` beyond ``reference`` either way (a diverging curve leaves through the top)."""
-    lo, hi = padded_limits(np.r_[np.asarray(reference, dtype=float), np.asarray(other, dtype=float)])
-    ref = np.asarray(reference, dtype=float)
-    ref = ref[np.isfinite(ref)]
-    if ref.size:
-        lo, hi = max(lo, ref.min() - max_decades), min(hi, ref.max() + max_decades)
-    return lo, hi
+    hi = ladder_limit(np.maximum(v, 0.0), minimum=minimum, steps=steps)
+    lo = -ladder_limit(np.minimum(v, 0.0), minimum=minimum, steps=steps)
+    return (lo if floor is None else max(lo, floor)), hi
 
 
 def corner_note(ax: Axes, *, color: str = DIVERGING, loc: str = "upper left"):

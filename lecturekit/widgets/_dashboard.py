@@ -25,7 +25,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-__all__ = ["Dashboard", "Slider", "IntSlider", "Choice", "new_figure", "render_png", "show", "with_defaults"]
+__all__ = ["Dashboard", "Slider", "LogSlider", "IntSlider", "Choice", "new_figure", "render_png", "show",
+           "with_defaults"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,29 @@ class Slider:
         """Every value the slider can take (what a test sweeps)."""
         n = int(round((self.max - self.min) / self.step))
         return [round(self.min + i * self.step, 10) for i in range(n + 1)]
+
+
+@dataclass(frozen=True)
+class LogSlider:
+    """A slider over 10**min ... 10**max in steps of ``step`` decades; the readout shows the value itself."""
+
+    min: float  # log10 of the smallest value
+    max: float  # log10 of the largest value
+    step: float  # in decades
+    value: float  # the default (the value, not its log)
+    description: str = ""
+    readout_format: str = ".3g"
+
+    def build(self, name: str) -> widgets.FloatLogSlider:
+        return widgets.FloatLogSlider(base=10, min=self.min, max=self.max, step=self.step, value=self.value,
+                                      description=self.description or name, readout_format=self.readout_format,
+                                      continuous_update=True, style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="360px"))
+
+    def values(self) -> list[float]:
+        """Every value the slider can take (what a test sweeps)."""
+        n = int(round((self.max - self.min) / self.step))
+        return [float(10 ** round(self.min + i * self.step, 10)) for i in range(n + 1)]
 
 
 @dataclass(frozen=True)

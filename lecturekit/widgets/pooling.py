@@ -5,7 +5,8 @@
 - :func:`shift_explorer`: shift an image; the convolution's matches move with it (equivariance),
   the pooled map changes only when a match crosses a window border (local invariance).
 
-Both draw their static parts once (:func:`freeze_background`), so a move redraws only what changes.
+Both keep their axes fixed and name the artists a move changes (``Dashboard(dynamic=...)``): the rest
+is drawn once into a background, and a move redraws only those artists on top of it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.artist import Artist
 
 from .. import pooling
 from ..plots import pooling as plots
-from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure
+from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure, with_defaults
 
 #: the explorer's controls: ranges and defaults, in one place (p = 2 is the most popular L_p)
 EXPONENT_SLIDERS = {
@@ -36,11 +36,7 @@ def exponent_explorer(z=pooling.EXAMPLE_ACTIVATIONS, **defaults) -> Dashboard:
     Top row L_p pooling, bottom row log-sum-exp, each in the lecture's form and mean-normalised.
     Keyword arguments override the sliders' starting values, e.g. ``exponent_explorer(p=10)``.
     """
-    specs = dict(EXPONENT_SLIDERS)
-    for name, value in defaults.items():
-        if name not in specs:
-            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
-        specs[name] = type(specs[name])(**{**specs[name].__dict__, "value": value})
+    specs = with_defaults(EXPONENT_SLIDERS, defaults)
     z = np.asarray(z, dtype=float)
     if z.ndim != 1 or np.any(z < 0):
         raise ValueError("the explorer pools a vector (N,) of non-negative activations")
@@ -99,50 +95,8 @@ def exponent_explorer(z=pooling.EXAMPLE_ACTIVATIONS, **defaults) -> Dashboard:
                 bar.set_height(g)
             shares[ax].set_text(f"{100 * grad.max() / grad.sum():.0f}% to the largest")
 
-    dynamic = [*markers, *labels, *lp_bars, *lse_bars, *shares.values()]
-    draw(first)
-    freeze_background(fig, dynamic)
-    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=2)
-
-
-def freeze_background(fig, dynamic) -> None:
-    """Render ``fig`` once without the ``dynamic`` artists and keep that picture as a background.
-
-    Afterwards every render draws the background (one image) and the dynamic artists only, not
-    the axes, ticks, legends and static curves again: the same idea as blitting. Text is most of
-    the cost of drawing a figure like these, so a move gets several times cheaper. The layout is
-    frozen too; only the dynamic artists may change from then on.
-    """
-    dynamic = list(dynamic)
-    fig.canvas.draw()  # lays the figure out with every artist in place (titles included)
-    fig.set_layout_engine("none")
-    for artist in dynamic:
-        artist.set_visible(False)
-    fig.canvas.draw()  # everything static
-    background = np.asarray(fig.canvas.buffer_rgba()).copy()  # (H, W, 4), top row first
-    keep = {id(a) for a in dynamic}
-    for ax in fig.axes:
-        for child in ax.get_children():
-            if id(child) not in keep:
-                child.set_visible(False)
-    for artist in dynamic:
-        artist.set_visible(True)
-    fig.patch.set_visible(False)
-    fig.add_artist(_Background(background))
-
-
-class _Background(Artist):
-    """A picture (H, W, 4) of the whole figure, copied onto the canvas as it is (no resampling)."""
-
-    def __init__(self, rgba: np.ndarray):
-        super().__init__()
-        self._rgba = np.ascontiguousarray(rgba[::-1])  # the renderer counts rows from the bottom
-        self.set_zorder(-10)
-
-    def draw(self, renderer) -> None:
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self._rgba)
-        gc.restore()
+    dynamic = [*markers, *labels, *lp_bars, *lse_bars, *shares.values()]  # every axis limit above is fixed
+    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=2, dynamic=dynamic)
 
 
 #: the shift explorer's controls
@@ -169,11 +123,7 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
     ``image`` (H, W) defaults to :func:`default_scene`; keyword arguments override the controls'
     starting values, e.g. ``shift_explorer(window=8)``.
     """
-    specs = dict(SHIFT_CONTROLS)
-    for name, value in defaults.items():
-        if name not in specs:
-            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
-        specs[name] = type(specs[name])(**{**specs[name].__dict__, "value": value})
+    specs = with_defaults(SHIFT_CONTROLS, defaults)
     x = default_scene() if image is None else np.asarray(image, dtype=float)
     max_shift = SHIFT_CONTROLS["tau"].max
 
@@ -203,7 +153,9 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
     ax_curve.set_ylim(-0.05, 1.85)  # room for the legend above the curves (which end near sqrt(2))
     ax_curve.set_title("‖g(τx) − g(x)‖ / ‖g(x)‖ for this image", fontsize=10)
     ax_curve.legend(fontsize=8, loc="upper center", ncol=3, handlelength=1.2, columnspacing=0.8)
-    now = ax_curve.axvline(0, color="k", lw=1, ls="--")
+    curves[2].set_zorder(1.9)  # the global pool's flat line under the moving one, in every drawing
+    # the current shift, stopping below the legend (a moving line is drawn over the background's legend)
+    (now,) = ax_curve.plot([0, 0], [-0.05, 1.6], color="k", lw=1, ls="--")
 
     def draw(r: pooling.ShiftView) -> None:
         image_art.set_data(r.shifted.image)
@@ -220,7 +172,8 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
         curves[1].set_ydata(r.errors.pooled_change[0])
         now.set_xdata([r.tau, r.tau])
 
-    draw(first)
-    dynamic = [image_art, act_art, borders, pooled_art, changed_art, pooled_title, curves[1], now]
-    freeze_background(fig, dynamic)
-    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=3)
+    # only the pooled map's limits change (with the window): then the background is drawn again.
+    # The frames of the maps are listed too, to be drawn over the maps as a full redraw draws them.
+    frames = [spine for ax in (ax_image, ax_act, ax_pooled) for spine in ax.spines.values()]
+    dynamic = [image_art, act_art, borders, pooled_art, changed_art, *frames, pooled_title, curves[1], now]
+    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=3, dynamic=dynamic)

@@ -3,48 +3,15 @@ leaky integration, three initialisations, and the step size of Euler's method.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import ipywidgets as widgets
 import numpy as np
 
 from .. import odes, tricks
 from ..plots import tricks as plots
-from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure
+from ..plots.rnn import ladder_limit
+from ._dashboard import Choice, Dashboard, IntSlider, LogSlider, Slider, new_figure, with_defaults
 
-__all__ = ["LogSlider", "clipping_dashboard", "leaky_dashboard", "init_dashboard", "euler_dashboard",
+__all__ = ["clipping_dashboard", "leaky_dashboard", "init_dashboard", "euler_dashboard",
            "CLIPPING_SLIDERS", "LEAKY_SLIDERS", "INIT_SLIDERS", "EULER_SLIDERS"]
-
-
-@dataclass(frozen=True)
-class LogSlider:
-    """A slider over 10**min ... 10**max in steps of ``step`` decades; the readout shows the value itself."""
-
-    min: float  # log10 of the smallest value
-    max: float  # log10 of the largest value
-    step: float  # in decades
-    value: float  # the default (the value, not its log)
-    description: str = ""
-    readout_format: str = ".3g"
-
-    def build(self, name: str) -> widgets.FloatLogSlider:
-        return widgets.FloatLogSlider(base=10, min=self.min, max=self.max, step=self.step, value=self.value,
-                                      description=self.description or name, readout_format=self.readout_format,
-                                      continuous_update=True, style={"description_width": "initial"},
-                                      layout=widgets.Layout(width="360px"))
-
-    def values(self) -> list[float]:
-        n = int(round((self.max - self.min) / self.step))
-        return [float(10 ** round(self.min + i * self.step, 10)) for i in range(n + 1)]
-
-
-def _with_defaults(specs: dict, defaults: dict) -> dict:
-    specs = dict(specs)
-    for name, value in defaults.items():
-        if name not in specs:
-            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
-        specs[name] = type(specs[name])(**{**specs[name].__dict__, "value": value})
-    return specs
 
 
 # ----------------------------------------------------------------------------------------------
@@ -62,7 +29,7 @@ def clipping_dashboard(setting: tricks.CliffSetting = tricks.CLIFF, **defaults) 
     Every threshold the slider offers is trained once, side by side, when the dashboard is built
     (about 40 ms); moving the slider then only redraws.
     """
-    specs = _with_defaults(CLIPPING_SLIDERS, defaults)
+    specs = with_defaults(CLIPPING_SLIDERS, defaults)
     sweep = tricks.cliff_descent([np.inf, *specs["threshold"].values()], setting)
 
     def compute(threshold: float) -> tricks.Descent:
@@ -111,7 +78,10 @@ def clipping_dashboard(setting: tricks.CliffSetting = tricks.CLIFF, **defaults) 
         grad_clip.set_ydata(r.grad_norm[:, 1])
         threshold_line.set_ydata([thr, thr])
 
-    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=1)
+    # every limit above is fixed: a move redraws only these over a picture of the rest; the legend
+    # too, so that it stays on top of the paths, as in a full redraw
+    dynamic = [*clip_path, ax_surf.get_legend(), off_chart, clip_loss, ax_clip.title, grad_clip, threshold_line]
+    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=1, dynamic=dynamic)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -126,13 +96,15 @@ LEAKY_SLIDERS = {
 }
 
 
-#: the leaky dashboard's gradient axis stops at 10**GRAD_FLOOR (below, nothing arrives anyway)
+#: the leaky dashboard's log10 axes stop at 10**GRAD_FLOOR (below, nothing arrives anyway)
 GRAD_FLOOR = -16.0
+#: and reach at least LEAKY_DECADES decades above and below 0 (then 5, 10, 20, ...: a ladder)
+LEAKY_DECADES = 2.0
 
 
 def leaky_dashboard(**defaults) -> Dashboard:
     """Leaky integration z_t = (1 - α) z_(t-1) + α g(W z_(t-1)), W = scale * R(angle), against α = 1."""
-    specs = _with_defaults(LEAKY_SLIDERS, defaults)
+    specs = with_defaults(LEAKY_SLIDERS, defaults)
     fig = new_figure(13, 3.5)
     ax_eig, ax_grad, ax_state = fig.subplots(1, 3)
     _, mu = plots.eigenvalue_plane(ax_eig, np.zeros(2), limit=1.6)
@@ -142,15 +114,16 @@ def leaky_dashboard(**defaults) -> Dashboard:
                          label="λ (eigenvalues of W)")
     paths = plots.segments(ax_eig, np.zeros(2, complex), np.ones(2, complex), color=plots.LEAKY, ls=":", lw=1)
     ax_eig.plot([1], [0], "k+", ms=10)
-    ax_eig.legend(loc="lower left", fontsize=7)
+    # legends outside the axes, where no moving curve or point can cross them (they stay in the background)
+    ax_eig.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False)
     ax_eig.set_title("eigenvalues move towards 1")
 
     (g_plain,) = ax_grad.plot([0], [0], color=plots.PLAIN, ls="--", lw=1.5, label="α = 1 (plain RNN)")
     (g_leaky,) = ax_grad.plot([0], [0], color=plots.LEAKY, lw=2, label="leaky")
-    ax_grad.axhline(np.log10(tricks.REACH_LEVEL), color="0.6", lw=0.8, ls=":")
+    ax_grad.axhline(np.log10(tricks.REACH_LEVEL), color="0.6", lw=0.8, ls=":", zorder=1)  # behind the curves
     ax_grad.set_xlabel("t")
     ax_grad.set_ylabel("log10 ||dz_T / dz_t||")
-    ax_grad.legend(loc="upper left", fontsize=8)
+    ax_grad.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8, frameon=False)
 
     (z_plain,) = ax_state.plot([0], [0], color=plots.PLAIN, ls="--", lw=1.2, label="α = 1")
     (z_leaky,) = ax_state.plot([0], [0], color=plots.LEAKY, lw=1.5, label="leaky")
@@ -168,8 +141,9 @@ def leaky_dashboard(**defaults) -> Dashboard:
         g_plain.set_data(t, r.log10_grad_plain)
         g_leaky.set_data(t, r.log10_grad_leaky)
         ax_grad.set_xlim(0, t[-1])
-        lo, hi = plots.padded_limits(np.r_[r.log10_grad_leaky, r.log10_grad_plain])
-        ax_grad.set_ylim(max(lo, GRAD_FLOOR), hi)  # a vanishing plain RNN leaves through the bottom
+        # a vanishing plain RNN leaves through the bottom
+        ax_grad.set_ylim(*plots.ladder_range(np.r_[r.log10_grad_leaky, r.log10_grad_plain],
+                                             minimum=LEAKY_DECADES, floor=GRAD_FLOOR))
         ax_grad.set_title(f"|1 − α + αλ| = {abs(r.effective[0]):.3f}: gradient above 1e-3\n"
                           f"for {r.reach_plain} steps back at α = 1, {r.reach_leaky} at α = {r.alpha:.2f}",
                           fontsize=10)
@@ -178,10 +152,10 @@ def leaky_dashboard(**defaults) -> Dashboard:
         z_plain.set_data(t, sizes[0])
         z_leaky.set_data(t, sizes[1])
         ax_state.set_xlim(0, t[-1])
-        lo, hi = plots.padded_limits(np.concatenate(sizes))
-        ax_state.set_ylim(max(lo, GRAD_FLOOR), hi)
+        ax_state.set_ylim(*plots.ladder_range(np.concatenate(sizes), minimum=LEAKY_DECADES, floor=GRAD_FLOOR))
 
-    return Dashboard(specs, compute=tricks.explore_leaky, draw=draw, figure=fig, columns=3)
+    dynamic = [lam, mu, *paths, g_plain, g_leaky, ax_grad.title, z_plain, z_leaky]
+    return Dashboard(specs, compute=tricks.explore_leaky, draw=draw, figure=fig, columns=3, dynamic=dynamic)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -194,9 +168,14 @@ INIT_SLIDERS = {
 }
 
 
+#: the gradient panel reaches at least INIT_DECADES decades above and below 0 (then 10, 20, 50, ...):
+#: fixed while the gain moves a little, so the curves visibly tilt
+INIT_DECADES = 5.0
+
+
 def init_dashboard(n: int = 100, seed: int = 0, **defaults) -> Dashboard:
     """Gaussian, orthogonal and identity-scaled W (n x n) at one gain: eigenvalues and gradients."""
-    specs = _with_defaults(INIT_SLIDERS, defaults)
+    specs = with_defaults(INIT_SLIDERS, defaults)
     fig = new_figure(13, 3.4)
     axes = fig.subplots(1, 4)
     points, radii = {}, {}
@@ -214,11 +193,12 @@ def init_dashboard(n: int = 100, seed: int = 0, **defaults) -> Dashboard:
     ax_grad = axes[3]
     lines = {kind: ax_grad.plot([0], [0], color=plots.INIT_COLOURS[kind], lw=1.5, label=kind)[0]
              for kind in tricks.INIT_KINDS}
-    ax_grad.axhline(0, color="0.6", lw=0.8)
+    ax_grad.axhline(0, color="0.6", lw=0.8, zorder=1)  # behind the curves (drawn over it on every move)
     ax_grad.set_xlabel("t")
     ax_grad.set_ylabel("log10 ||dC/dz_t||")
     ax_grad.set_title("gradient through time")
-    ax_grad.legend(loc="lower right", fontsize=8)
+    ax_grad.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False,
+                   handlelength=1.2, columnspacing=0.8)  # below the axes: no curve crosses it
     plots.sparse_ticks(*axes)
 
     def compute(gain: float, steps: int, nonlinearity: str) -> tricks.InitComparison:
@@ -232,9 +212,10 @@ def init_dashboard(n: int = 100, seed: int = 0, **defaults) -> Dashboard:
             lines[kind].set_data(np.arange(len(g)), g)
         identity_note.set_text(f"all {n} eigenvalues at {r.gain:.2f}")
         ax_grad.set_xlim(0, len(r.log10_grad[0]) - 1)
-        ax_grad.set_ylim(*plots.padded_limits(np.concatenate(r.log10_grad)))
+        ax_grad.set_ylim(*plots.ladder_range(np.concatenate(r.log10_grad), minimum=INIT_DECADES))
 
-    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=3)
+    dynamic = [*radii.values(), *points.values(), identity_note, *lines.values()]  # in z-order: points over circles
+    return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=3, dynamic=dynamic)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,13 +227,21 @@ EULER_SLIDERS = {
     "frequency": Slider(0.0, 4.0, 0.1, 2.0, "Im λ (frequency)", readout_format=".1f"),
     "method": Choice(odes.METHODS, "euler", "solver"),
 }
-#: the hλ plane's smallest window; it widens when hλ lies outside
+#: the hλ plane's smallest window; when hλ lies outside, it is zoomed out by the next factor of
+#: HL_ZOOMS (the same shape, so the square-pixel box does not move)
 HL_WINDOW = (-4.5, 1.5, -3.5, 3.5)
+HL_ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0)
+#: the phase plane's half-width: the exact solution's reach x 1.05, from the ladder 1.25, 2.5, 5, 7.5, 12.5, ...
+PHASE_STEPS = (1.25, 2.5, 5.0, 7.5)
+#: the time axis holds the last step of any h: t_K = h * ceil(HORIZON / h) < HORIZON + h
+T_AXIS = 5.0 * np.ceil((odes.HORIZON + EULER_SLIDERS["h"].max) / 5.0)
+#: the norm panel shows at most NORM_DECADES beyond the exact solution: a diverging run leaves through the top
+NORM_DECADES = 4.0
 
 
 def euler_dashboard(**defaults) -> Dashboard:
     """dz/dt = A z, A with eigenvalues decay ± i frequency: exact solution against Euler / RK4 with step h."""
-    specs = _with_defaults(EULER_SLIDERS, defaults)
+    specs = with_defaults(EULER_SLIDERS, defaults)
     fig = new_figure(13, 3.6)
     ax_hl, ax_phase, ax_norm = fig.subplots(1, 3)
     grids = {m: odes.stability_grid(m, re=(-12.0, 3.0), im=(-12.0, 12.0), resolution=301) for m in odes.METHODS}
@@ -267,7 +256,8 @@ def euler_dashboard(**defaults) -> Dashboard:
     ax_phase.set_xlabel("z[0]")
     ax_phase.set_ylabel("z[1]")
     ax_phase.set_aspect("equal", adjustable="box")
-    ax_phase.legend(loc="lower left", fontsize=7)
+    # the legend below the axes, where no step crosses it (it stays in the background)
+    ax_phase.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7, frameon=False)
     phase_note = plots.corner_note(ax_phase, loc="upper right")
 
     (exact_norm,) = ax_norm.plot([0], [0], color="k", lw=1.2, label="exact")
@@ -283,31 +273,40 @@ def euler_dashboard(**defaults) -> Dashboard:
         hl_points.set_offsets(np.column_stack([hl.real, hl.imag]))
         hl_points.set_color(colour)
         x0, x1, y0, y1 = HL_WINDOW
+        left, right = float(hl.real.min()) * 1.15 - 0.5, float(hl.real.max()) + 0.5
         reach = float(np.max(np.abs(hl.imag))) * 1.15
-        ax_hl.set_xlim(min(x0, float(hl.real.min()) * 1.15 - 0.5), max(x1, float(hl.real.max()) + 0.5))
-        ax_hl.set_ylim(min(y0, -reach), max(y1, reach))
-        ax_hl.set_title(f"{r.method}: {r.verdict}", color=colour, fontsize=10)
+        zoom = next((k for k in HL_ZOOMS if k * x0 <= left and k * x1 >= right and k * y1 >= reach), HL_ZOOMS[-1])
+        ax_hl.set_xlim(zoom * x0, zoom * x1)
+        ax_hl.set_ylim(zoom * y0, zoom * y1)
+        verdict, _, factor = r.verdict.partition("|")  # "diverges, |1 + hλ| = 1.008 > 1": two lines fit the panel
+        ax_hl.set_title(f"{r.method}: {verdict.rstrip(' ,:')}\n|{factor}", color=colour, fontsize=10)
 
         exact_line.set_data(r.z_exact[:, 0], r.z_exact[:, 1])
         zs = np.clip(r.z_steps, -1e6, 1e6)  # keep the drawing finite; the axes stay on the exact solution
         step_line.set_data(zs[:, 0], zs[:, 1])
-        span = max(float(np.abs(r.z_exact).max()), 1e-3) * 1.25
+        span = ladder_limit(r.z_exact, minimum=PHASE_STEPS[0], steps=PHASE_STEPS)  # 1.25 while ||z(t)|| <= 1
         ax_phase.set_xlim(-span, span)
         ax_phase.set_ylim(-span, span)
         leaves = bool(np.any(np.abs(r.z_steps) > span)) or not np.all(np.isfinite(r.z_steps))
         peak = float(np.max(r.log10_norm_steps))
-        phase_note.set_text(f"diverges: ||z_k|| reaches 10^{peak:.1f}\n(off the chart)" if leaves else "")
+        word = "diverges" if r.diverges else "grows"  # else the exact solution grows too, only slower
+        phase_note.set_text(f"{word}: ||z_k|| reaches 10^{peak:.1f}\n(off the chart)" if leaves else "")
         phase_note.set_visible(leaves)
         ax_phase.set_title(f"h = {r.h:.2f}: {len(r.times) - 1} steps to t = {r.times[-1]:.1f}", fontsize=10)
 
         exact_norm.set_data(r.t_exact, r.log10_norm_exact)
         step_norm.set_data(r.times, np.clip(r.log10_norm_steps, -300, 300))
-        ax_norm.set_xlim(0, r.times[-1])
-        lo, hi = plots.readable_limits(r.log10_norm_exact, r.log10_norm_steps, max_decades=4)
+        ax_norm.set_xlim(0, T_AXIS)
+        lowest, highest = float(r.log10_norm_exact.min()), float(r.log10_norm_exact.max())
+        shown = np.clip(r.log10_norm_steps, lowest - NORM_DECADES, highest + NORM_DECADES)
+        lo, hi = plots.ladder_range(np.r_[r.log10_norm_exact, shown], minimum=1.0)
+        lo, hi = max(lo, np.floor(lowest - NORM_DECADES)), min(hi, np.ceil(highest + NORM_DECADES))
         ax_norm.set_ylim(lo, hi)
         above = peak > hi
-        norm_note.set_text(f"diverges: 10^{peak:.1f} at t = {r.times[-1]:.1f} ↑" if above else "")
+        norm_note.set_text(f"{word}: 10^{peak:.1f} at t = {r.times[-1]:.1f} ↑" if above else "")
         norm_note.set_visible(above)
         ax_norm.set_title("size of the state (black: exact)", fontsize=10)
 
-    return Dashboard(specs, compute=odes.explore_steps, draw=draw, figure=fig, columns=4)
+    dynamic = [hl_points, ax_hl.title, exact_line, step_line, phase_note, ax_phase.title, exact_norm, step_norm,
+               norm_note]
+    return Dashboard(specs, compute=odes.explore_steps, draw=draw, figure=fig, columns=4, dynamic=dynamic)
