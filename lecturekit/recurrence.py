@@ -34,6 +34,7 @@ __all__ = [
     "log_state_norms",
     "gradient_norms",
     "log_gradient_norms",
+    "log_spectral_norms",
     "regime",
     "saturated_fixed_point",
     "shared_weight_gradients",
@@ -139,20 +140,24 @@ def log_gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> 
     return _log_gradient_norms(W, z0, int(steps), nonlinearity)
 
 
-def _log_gradient_norms(W, z0, steps, nonlinearity, states=None):
-    n = W.shape[0]
-    if nonlinearity == "tanh":
-        z = rollout(W, z0, steps, "tanh") if states is None else states
-        jacobians = (1.0 - z[1:] ** 2)[:, :, None] * W[None]  # (steps, n, n): A_s = diag(1 - z_s^2) W
-    else:
-        jacobians = np.broadcast_to(W, (steps, n, n))
-    unit = np.zeros((steps + 1, n, n))  # dz_T/dz_t divided by exp(log_scale[t])
-    log_scale = np.zeros(steps + 1)
-    unit[steps] = np.eye(n)
+def log_spectral_norms(jacobians) -> np.ndarray:
+    """Natural log of the spectral norm of dz_T/dz_t = A_T ... A_(t+1), for t = 0..T (last entry 0).
+
+    ``jacobians`` (T, n, n) holds A_1 ... A_T. The running product is renormalised at every step
+    (by its Frobenius norm: cheap) and its log-scale accumulated; the spectral norms of the unit
+    products are then taken all at once. So the result is finite whatever its size (-inf only
+    where the product is exactly singular). :func:`log_gradient_norms` calls it with
+    A_s = W (linear) or diag(1 - z_s^2) W (tanh); the leaky recurrence of notebook 03 with its own.
+    """
+    jac = np.asarray(jacobians, dtype=float)
+    T, n = jac.shape[0], jac.shape[1]
+    unit = np.zeros((T + 1, n, n))  # dz_T/dz_t divided by exp(log_scale[t])
+    log_scale = np.zeros(T + 1)
+    unit[T] = np.eye(n)
     G, log_g = np.eye(n), 0.0
-    for t in range(steps - 1, -1, -1):
-        G = G @ jacobians[t]  # jacobians[t] is A_(t+1) = dz_(t+1)/dz_t
-        size = math.sqrt((G * G).sum())  # Frobenius norm: cheap, and within sqrt(n) of the spectral norm
+    for t in range(T - 1, -1, -1):
+        G = G @ jac[t]  # jac[t] is A_(t+1) = dz_(t+1)/dz_t
+        size = math.sqrt((G * G).sum())  # Frobenius norm: within sqrt(n) of the spectral norm
         if size == 0:
             log_scale[: t + 1] = -np.inf
             break
@@ -160,6 +165,16 @@ def _log_gradient_norms(W, z0, steps, nonlinearity, states=None):
         unit[t], log_scale[t] = G, log_g
     with np.errstate(divide="ignore"):
         return log_scale + np.log(np.linalg.norm(unit, 2, axis=(1, 2)))  # batched spectral norms
+
+
+def _log_gradient_norms(W, z0, steps, nonlinearity, states=None):
+    n = W.shape[0]
+    if nonlinearity == "tanh":
+        z = rollout(W, z0, steps, "tanh") if states is None else states
+        jacobians = (1.0 - z[1:] ** 2)[:, :, None] * W[None]  # (steps, n, n): A_s = diag(1 - z_s^2) W
+    else:
+        jacobians = np.broadcast_to(W, (steps, n, n))
+    return log_spectral_norms(jacobians)
 
 
 def gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:

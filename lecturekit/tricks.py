@@ -20,6 +20,7 @@ Products of many Jacobians overflow float64, so norms are carried as logarithms 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
@@ -255,35 +256,6 @@ def leaky_jacobians(W, z, alpha: float, nonlinearity: Nonlinearity = "tanh") -> 
     return (1.0 - alpha) * np.eye(n) + alpha * slope[:, :, None] * W  # (T, n, n)
 
 
-def _spectral_norm_2x2(G: np.ndarray) -> float:
-    """Largest singular value of a 2x2 matrix in closed form (ten times faster than an SVD)."""
-    frob2 = float(G[0, 0] ** 2 + G[0, 1] ** 2 + G[1, 0] ** 2 + G[1, 1] ** 2)
-    det = float(G[0, 0] * G[1, 1] - G[0, 1] * G[1, 0])
-    return float(np.sqrt(0.5 * (frob2 + np.sqrt(max(frob2 * frob2 - 4.0 * det * det, 0.0)))))
-
-
-def log_spectral_norms(jacobians) -> np.ndarray:
-    """Natural log of the spectral norm of dz_T/dz_t = A_T ... A_(t+1), for t = 0..T (last entry 0).
-
-    ``jacobians`` (T, n, n) holds A_1 ... A_T. The running product is renormalised at every step
-    and its log-scale accumulated, so the result is finite whatever its size (-inf only where
-    the product is exactly singular).
-    """
-    jac = np.asarray(jacobians, dtype=float)
-    T, n = jac.shape[0], jac.shape[1]
-    out = np.zeros(T + 1)
-    G, log_scale = np.eye(n), 0.0  # dz_T/dz_t = exp(log_scale) * G
-    for t in range(T - 1, -1, -1):
-        G = G @ jac[t]
-        norm = _spectral_norm_2x2(G) if n == 2 else np.linalg.norm(G, 2)
-        if norm == 0:
-            out[: t + 1] = -np.inf
-            break
-        G, log_scale = G / norm, log_scale + np.log(norm)
-        out[t] = log_scale
-    return out
-
-
 def log_backprop_norms(W, z, grad_T, nonlinearity: Nonlinearity = None) -> np.ndarray:
     """Natural log of ||dC/dz_t|| for t = 0..T in the RNN z_t = W z_(t-1) (or tanh(W z_(t-1))).
 
@@ -502,4 +474,4 @@ def self_loop_gradient(steps: int, forget_gate: float = 1.0, n: int = 4, seed: i
 
 # lecturekit.recurrence re-exports clip_by_norm and leaky_rollout from this module, so this import
 # comes last: whichever of the two modules is imported first, the names the other needs exist.
-from .recurrence import _check_recurrence, regime, rollout, scaled_rotation  # noqa: E402
+from .recurrence import _check_recurrence, log_spectral_norms, regime, rollout, scaled_rotation  # noqa: E402
