@@ -21,6 +21,7 @@ to the test split and never appears in training, in any format (:func:`in_split`
 from __future__ import annotations
 
 import datetime as _dt
+import unicodedata
 from dataclasses import dataclass
 
 import torch
@@ -141,13 +142,21 @@ def examples(n: int, seed: int | torch.Generator = 0, split: str = "train",
     return [(FORMATS[names[k]](d), iso(d)) for d, k in zip(dates, which)]
 
 
+def _name(ch: str) -> str:
+    """'!' for a printable ASCII character; U+00E9 (LATIN SMALL LETTER E WITH ACUTE) for any other,
+    which names it unambiguously and needs no glyph in the figure's font."""
+    if " " <= ch <= "~":
+        return repr(ch)
+    return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
+
+
 def encode_source(text: str) -> list[int]:
     """The ids of ``text``'s characters (lower-cased first). Characters outside the source
     vocabulary are a ``ValueError`` that names them."""
     unknown = sorted({ch for ch in text if ch.lower() not in SOURCE})
     text = text.lower()
     if unknown:
-        shown = ", ".join(repr(ch) for ch in unknown)
+        shown = ", ".join(_name(ch) for ch in unknown)
         raise ValueError(f"characters outside the vocabulary: {shown}. "
                          f"Use lower-case letters, digits, space and , . / -")
     if not text:
