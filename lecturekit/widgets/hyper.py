@@ -49,4 +49,7 @@ def hyper_explorer(model: hyper.HyperModel) -> Dashboard:
         point.set_data([view.frequency], [view.phase])
 
     return Dashboard(EXPLORER_SLIDERS, compute=functools.partial(hyper.hyper_view, model), draw=draw,
-                     figure=fig, columns=2)
+                     figure=fig, columns=2,
+                     # the legend and the heatmap's frame are listed too: they must stay on top of what moves
+                     dynamic=[*unit_lines, target_line, output_line, ax_fit.get_legend(), fit_title, image,
+                              *ax_weights.spines.values(), weight_title, point])
