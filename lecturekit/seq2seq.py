@@ -25,12 +25,18 @@ C++); notebook 04 proves them equal to the lecture's equations in ``lecturekit.c
 Shapes: source ids (B, S) padded with 0, lengths (B,), mask (B, S) True on real positions,
 target ids (B, T). Training uses teacher forcing (the true y_(i-1) as input), inference greedy
 decoding (the model's own most likely y_(i-1)).
+
+The task is dates to ISO (:mod:`lecturekit.dates`) unless told otherwise: ``fit``, ``evaluate`` and
+``translate`` take ``task=``, a module with the same ``make_batch``, ``batch_of``, ``decode_target``,
+``TARGET`` and ``TARGET_LENGTH`` (:mod:`lecturekit.digits`: digits to the same digits reversed), and
+the models take the two vocabularies' sizes. Every ``Vocab`` numbers padding, start and end 0, 1, 2.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import torch
@@ -321,18 +327,18 @@ class Translation:
     weights: np.ndarray | None
 
 
-def translate(model: nn.Module, text: str) -> Translation:
-    """Translate one written date with greedy decoding. Characters outside the source
-    vocabulary are a ``ValueError`` naming them; surrounding spaces are dropped."""
+def translate(model: nn.Module, text: str, *, task: ModuleType = dates) -> Translation:
+    """Translate one written date (or the source of ``task``) with greedy decoding. Characters
+    outside the source vocabulary are a ``ValueError`` naming them; surrounding spaces are dropped."""
     if not isinstance(text, str):
         raise ValueError(f"text must be a string; got {type(text).__name__}")
     text = text.strip()
-    batch = dates.batch_of([(text, "")])
-    ids, weights = greedy_batch(model, batch)
+    batch = task.batch_of([(text, "")])
+    ids, weights = greedy_batch(model, batch, max_length=task.TARGET_LENGTH + 1)
     out_ids = ids[0].tolist()
-    n = out_ids.index(dates.TARGET.eos) + 1 if dates.TARGET.eos in out_ids else len(out_ids)
-    output_tokens = [dates.TARGET.tokens[i] for i in out_ids[:n]]
-    return Translation(text=batch.texts[0], output=dates.decode_target(out_ids), source_tokens=list(batch.texts[0]),
+    n = out_ids.index(task.TARGET.eos) + 1 if task.TARGET.eos in out_ids else len(out_ids)
+    output_tokens = [task.TARGET.tokens[i] for i in out_ids[:n]]
+    return Translation(text=batch.texts[0], output=task.decode_target(out_ids), source_tokens=list(batch.texts[0]),
                        output_tokens=output_tokens,
                        weights=None if weights is None else weights[0, :n].numpy().copy())
 
@@ -341,14 +347,20 @@ def translate(model: nn.Module, text: str) -> Translation:
 class Evaluation:
     """A model's greedy translations of ``n`` held-out examples.
 
-    ``lengths`` (n,) source lengths; ``exact`` (n,) bool, the whole date right;
-    ``per_position`` (n, 10) bool, output character i right (a missing character is wrong).
+    ``lengths`` (n,) source lengths; ``exact`` (n,) bool, the whole target right;
+    ``per_position`` (n, T) bool, output character i right (a missing character is wrong), T the
+    longest target (10 for dates); ``real`` (n, T) bool, True where target n has a character i
+    (None: every target has T characters).
     """
 
     lengths: np.ndarray
     exact: np.ndarray
     per_position: np.ndarray
     outputs: list[str]
+    real: np.ndarray | None = None
+
+    def _real(self) -> np.ndarray:
+        return np.ones(self.per_position.shape, bool) if self.real is None else self.real
 
     @property
     def exact_match(self) -> float:
@@ -356,12 +368,14 @@ class Evaluation:
 
     @property
     def character_accuracy(self) -> float:
-        return float(self.per_position.mean())
+        """The fraction of all target characters (of every example) predicted right at their position."""
+        return float(self.per_position[self._real()].mean())
 
     def by_length(self, edges) -> dict[str, np.ndarray]:
         """Accuracy against source length in bins [edges[k], edges[k+1]): ``centre``, ``count``,
         ``exact`` and ``character`` (NaN for an empty bin)."""
         edges = np.asarray(edges)
+        real = self._real()
         k = np.digitize(self.lengths, edges) - 1
         out = {"low": edges[:-1], "high": edges[1:] - 1, "count": np.zeros(len(edges) - 1, int),
                "exact": np.full(len(edges) - 1, np.nan), "character": np.full(len(edges) - 1, np.nan)}
@@ -370,25 +384,31 @@ class Evaluation:
             out["count"][b] = sel.sum()
             if sel.any():
                 out["exact"][b] = self.exact[sel].mean()
-                out["character"][b] = self.per_position[sel].mean()
+                out["character"][b] = self.per_position[sel][real[sel]].mean()
         return out
 
 
-def evaluate(model: nn.Module, pairs: list[tuple[str, str]], batch_size: int = 500) -> Evaluation:
-    """Translate ``pairs`` greedily and compare with their targets (all of length 10)."""
-    lengths, exact, per_pos, outputs = [], [], [], []
+def evaluate(model: nn.Module, pairs: list[tuple[str, str]], batch_size: int = 500, *,
+             task: ModuleType = dates) -> Evaluation:
+    """Translate ``pairs`` greedily (``task`` encodes them: dates unless told otherwise) and
+    compare with their targets, character by character at each position."""
+    if not pairs:
+        raise ValueError("no pairs to evaluate")
+    T = max(len(tgt) for _, tgt in pairs)                                    # the longest target
+    lengths, exact, per_pos, outputs = [], [], np.zeros((len(pairs), T), bool), []
+    real = np.arange(T)[None] < np.array([len(tgt) for _, tgt in pairs])[:, None]  # (n, T)
     for start in range(0, len(pairs), batch_size):
         chunk = pairs[start:start + batch_size]
-        batch = dates.batch_of(chunk)
-        ids, _ = greedy_batch(model, batch)
-        for row, (src, tgt) in zip(ids, chunk):
-            out = dates.decode_target(row)
+        batch = task.batch_of(chunk)
+        ids, _ = greedy_batch(model, batch, max_length=T + 1)
+        for n, (row, (src, tgt)) in enumerate(zip(ids, chunk), start):
+            out = task.decode_target(row)
             outputs.append(out)
             lengths.append(len(src))
             exact.append(out == tgt)
-            per_pos.append([i < len(out) and out[i] == ch for i, ch in enumerate(tgt)])
-    return Evaluation(lengths=np.array(lengths), exact=np.array(exact), per_position=np.array(per_pos),
-                      outputs=outputs)
+            per_pos[n, :len(tgt)] = [i < len(out) and out[i] == ch for i, ch in enumerate(tgt)]
+    return Evaluation(lengths=np.array(lengths), exact=np.array(exact), per_position=per_pos, outputs=outputs,
+                      real=None if real.all() else real)
 
 
 def parameter_count(model: nn.Module) -> int:
@@ -398,10 +418,12 @@ def parameter_count(model: nn.Module) -> int:
 
 def fit(model: nn.Module, *, steps: int, batch_size: int = 64, lr: float = 1e-2, clip: float | None = 1.0,
         seed: int = 0, target_accuracy: float | None = None, window: int = 25, threads: int | None = 1,
-        **kwargs) -> train.History:
-    """Train ``model`` on fresh batches of dates with :func:`lecturekit.train.train` (Adam, teacher forcing).
+        task: ModuleType = dates, **kwargs) -> train.History:
+    """Train ``model`` on fresh batches of dates (or of ``task``, e.g. :mod:`lecturekit.digits`) with
+    :func:`lecturekit.train.train` (Adam, teacher forcing).
 
-    Each step draws ``batch_size`` new training examples (held-out dates never appear). With
+    Each step draws ``batch_size`` new training examples with ``task.make_batch`` (held-out
+    examples never appear). With
     ``target_accuracy``, training stops once the fraction of target characters predicted right,
     averaged over the last ``window`` steps, reaches it; ``steps`` is then the most it trains.
     ``threads`` sets torch's intra-op threads for the duration of the call (1 is as fast as 2
@@ -418,5 +440,5 @@ def fit(model: nn.Module, *, steps: int, batch_size: int = 64, lr: float = 1e-2,
             acc = h.metrics["accuracy"]
             return len(acc) >= window and float(np.mean(acc[-window:])) >= target_accuracy
     with torch_threads(threads):
-        return train.train(model, loss, lambda g: dates.make_batch(batch_size, g), steps=steps, lr=lr, clip=clip,
+        return train.train(model, loss, lambda g: task.make_batch(batch_size, g), steps=steps, lr=lr, clip=clip,
                            seed=seed, stop_when=stop_when, **kwargs)
