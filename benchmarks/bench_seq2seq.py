@@ -1,12 +1,16 @@
 """Figures for notebook 05 (issue: sequence to sequence, with and without attention).
 
-Run from the repository's root: python benchmarks/bench_seq2seq.py [--no-notebook]
+Run from the repository's root: python benchmarks/bench_seq2seq.py [--no-notebook] [--no-digits]
 
 Prints, wall time and CPU time side by side (the machine is shared: CPU time is what the code
 costs, wall time what a student waits on a busy machine):
 - training of the notebook's two models (same settings as the notebook), and greedy evaluation;
 - exact match and character accuracy against source length for both, on 2,000 held-out dates;
 - Sutskever's reversed source against reading forwards, without attention, same budget;
+- section 6, digits reversed (lecturekit.digits): exact match and character accuracy against the
+  number of digits k for both models, for the notebook's seed 0 and seeds 1-3; and, for seed 0,
+  clipping at 1 instead of 5 (attention), the source read reversed and 5 times the training
+  steps (without attention);
 - one keystroke in the translator (translate + redraw + PNG), median;
 - the notebook headless, top to bottom, and the kernel's CPU time and peak memory.
 """
@@ -20,7 +24,7 @@ import torch
 from common import ROOT, median_ms
 from nbclient import NotebookClient
 
-from lecturekit import dates, seq2seq
+from lecturekit import dates, digits, seq2seq
 from lecturekit.widgets.seq2seq import translator
 
 EDGES = [8, 11, 14, 17, 20, 24, 28, 32, 38]
@@ -73,6 +77,46 @@ def reversal():
               f"exact match {ev.exact_match:.3f}, characters {ev.character_accuracy:.3f}")
 
 
+DIGIT_SETTINGS = dict(steps=200, batch_size=256, lr=1.5e-2, clip=5.0)   # as in the notebook's section 6
+
+
+def digit_model(attends: bool, seed: int, reverse: bool = False):
+    V = len(digits.DIGITS)
+    torch.manual_seed(seed)
+    if attends:
+        return seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32,
+                                        source_vocab=V, target_vocab=V)
+    return seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=reverse, source_vocab=V, target_vocab=V)
+
+
+def digit_curves(name, model, seed, held_out, **settings):
+    settings = {**DIGIT_SETTINGS, **settings}
+    h, wall, cpu = timed(lambda: seq2seq.fit(model, task=digits, seed=seed, progress=False, **settings))
+    ev = seq2seq.evaluate(model, held_out, task=digits)
+    k = np.arange(digits.SHORTEST, digits.LONGEST + 2)
+    b = ev.by_length(k)
+    print(f"{name}, seed {seed}: {len(h)} steps of {settings['batch_size']}, clip {settings['clip']} "
+          f"({wall:.1f} s wall, {cpu:.1f} s CPU): exact match {ev.exact_match:.3f}, "
+          f"characters {ev.character_accuracy:.3f}")
+    print("  k             " + " ".join(f"{v:>4}" for v in k[:-1]))
+    print("  exact match   " + " ".join(f"{v:4.2f}" for v in b["exact"]))
+    print("  characters    " + " ".join(f"{v:4.2f}" for v in b["character"]))
+
+
+def digit_reversal(seeds=(0, 1, 2, 3)):
+    held_out = digits.examples(1500, seed=1, split="test")
+    print(f"\ndigits reversed, k = {digits.SHORTEST}..{digits.LONGEST}, 1,500 held-out strings "
+          f"({np.bincount([len(s) for s, _ in held_out]).max()} at most per k)")
+    for seed in seeds:
+        for attends in (True, False):
+            digit_curves("with attention" if attends else "without attention, read forwards",
+                         digit_model(attends, seed), seed, held_out)
+    print("\nvariations, seed 0:")
+    digit_curves("with attention, clip 1", digit_model(True, 0), 0, held_out, clip=1.0)
+    digit_curves("without attention, read reversed", digit_model(False, 0, reverse=True), 0, held_out)
+    digit_curves("without attention, 5x the steps", digit_model(False, 0), 0, held_out, steps=1000)
+
+
 def keystroke(model):
     d = translator(model)
     texts = iter(["26 november 2026", "26 november 2027"] * 100)
@@ -111,6 +155,8 @@ def main() -> None:
     models = train_both()
     by_length(models)
     reversal()
+    if "--no-digits" not in sys.argv:
+        digit_reversal()
     keystroke(models["with attention"])
     if "--no-notebook" not in sys.argv:
         notebook()
