@@ -30,7 +30,7 @@ from torch import Tensor
 __all__ = [
     "Vocab", "SOURCE", "TARGET", "FORMATS", "FIRST", "LAST", "TARGET_LENGTH",
     "write", "iso", "random_dates", "in_split", "examples", "encode_source", "encode_target",
-    "decode_target", "Batch", "make_batch", "batch_of",
+    "decode_target", "Batch", "pad_batch", "make_batch", "batch_of",
 ]
 
 PAD, BOS, EOS = "<pad>", "<s>", "</s>"
@@ -54,6 +54,23 @@ class Vocab:
 
     def __contains__(self, token: str) -> bool:
         return token in self.index
+
+    def encode_target(self, text: str) -> list[int]:
+        """``[BOS, ids of text..., EOS]``; a character outside the vocabulary is a ``ValueError``."""
+        bad = sorted({ch for ch in text if ch not in self.index})
+        if bad:
+            raise ValueError(f"target characters outside the vocabulary: {bad}")
+        return [self.bos, *(self.index[ch] for ch in text), self.eos]
+
+    def decode(self, ids) -> str:
+        """Ids back to text, stopping at the first ``EOS`` (``BOS`` and padding dropped)."""
+        out = []
+        for i in (ids.tolist() if isinstance(ids, Tensor) else ids):
+            if i == self.eos:
+                break
+            if i not in (self.pad, self.bos):
+                out.append(self.tokens[i])
+        return "".join(out)
 
 
 #: source characters: lower-case letters, digits, space and , . / -
@@ -166,21 +183,12 @@ def encode_source(text: str) -> list[int]:
 
 def encode_target(text: str) -> list[int]:
     """``[BOS, ids of text..., EOS]``."""
-    bad = sorted({ch for ch in text if ch not in TARGET})
-    if bad:
-        raise ValueError(f"target characters outside the vocabulary: {bad}")
-    return [TARGET.bos, *(TARGET.index[ch] for ch in text), TARGET.eos]
+    return TARGET.encode_target(text)
 
 
 def decode_target(ids) -> str:
     """Target ids back to text, stopping at the first ``EOS`` (``BOS`` and padding dropped)."""
-    out = []
-    for i in (ids.tolist() if isinstance(ids, Tensor) else ids):
-        if i == TARGET.eos:
-            break
-        if i not in (TARGET.pad, TARGET.bos):
-            out.append(TARGET.tokens[i])
-    return "".join(out)
+    return TARGET.decode(ids)
 
 
 @dataclass
@@ -198,22 +206,25 @@ class Batch:
     targets: list[str]
 
 
+def pad_batch(sources: list[list[int]], targets: list[list[int]], texts: list[str],
+              target_texts: list[str]) -> Batch:
+    """Pad encoded sources (ids) and targets (``[BOS, ..., EOS]``) with id 0 into a :class:`Batch`."""
+    S, T = max(map(len, sources)), max(map(len, targets)) - 1
+    source = torch.zeros(len(sources), S, dtype=torch.long)  # (B, S)
+    target = torch.zeros(len(targets), T + 1, dtype=torch.long)  # (B, T + 1)
+    for i, (s, t) in enumerate(zip(sources, targets)):
+        source[i, :len(s)] = torch.tensor(s)
+        target[i, :len(t)] = torch.tensor(t)
+    return Batch(source=source, lengths=torch.tensor([len(s) for s in sources]), mask=source != 0,
+                 target_in=target[:, :-1], target_out=target[:, 1:], texts=texts, targets=target_texts)
+
+
 def batch_of(pairs: list[tuple[str, str]]) -> Batch:
     """Encode and pad a list of ``(source, target)`` pairs."""
     if not pairs:
         raise ValueError("no pairs to batch")
-    src = [encode_source(s) for s, _ in pairs]
-    tgt = [encode_target(t) for _, t in pairs]
-    S, T = max(map(len, src)), max(map(len, tgt)) - 1
-    source = torch.zeros(len(pairs), S, dtype=torch.long)
-    target = torch.zeros(len(pairs), T + 1, dtype=torch.long)
-    for i, (s, t) in enumerate(zip(src, tgt)):
-        source[i, :len(s)] = torch.tensor(s)
-        target[i, :len(t)] = torch.tensor(t)
-    lengths = torch.tensor([len(s) for s in src])
-    return Batch(source=source, lengths=lengths, mask=source != SOURCE.pad,
-                 target_in=target[:, :-1], target_out=target[:, 1:],
-                 texts=[s.lower() for s, _ in pairs], targets=[t for _, t in pairs])
+    return pad_batch([encode_source(s) for s, _ in pairs], [encode_target(t) for _, t in pairs],
+                     [s.lower() for s, _ in pairs], [t for _, t in pairs])
 
 
 def make_batch(n: int, generator: torch.Generator, split: str = "train") -> Batch:

@@ -21,9 +21,8 @@ and never appears in training (:func:`in_split`); about a tenth of the strings o
 from __future__ import annotations
 
 import torch
-from torch import Tensor
 
-from .dates import Batch, Vocab
+from .dates import Batch, Vocab, pad_batch
 
 __all__ = ["DIGITS", "SOURCE", "TARGET", "SHORTEST", "LONGEST", "TARGET_LENGTH", "in_split", "examples",
            "encode_source", "encode_target", "decode_target", "batch_of", "make_batch"]
@@ -78,38 +77,20 @@ def encode_source(text: str) -> list[int]:
 
 def encode_target(text: str) -> list[int]:
     """``[BOS, ids of text..., EOS]``."""
-    bad = sorted({ch for ch in text if ch not in DIGITS})
-    if bad:
-        raise ValueError(f"target characters outside the vocabulary: {bad}")
-    return [DIGITS.bos, *(DIGITS.index[ch] for ch in text), DIGITS.eos]
+    return DIGITS.encode_target(text)
 
 
 def decode_target(ids) -> str:
     """Target ids back to text, stopping at the first ``EOS`` (``BOS`` and padding dropped)."""
-    out = []
-    for i in (ids.tolist() if isinstance(ids, Tensor) else ids):
-        if i == DIGITS.eos:
-            break
-        if i not in (DIGITS.pad, DIGITS.bos):
-            out.append(DIGITS.tokens[i])
-    return "".join(out)
+    return DIGITS.decode(ids)
 
 
 def batch_of(pairs: list[tuple[str, str]]) -> Batch:
     """Encode and pad a list of ``(source, target)`` pairs (the layout of :class:`lecturekit.dates.Batch`)."""
     if not pairs:
         raise ValueError("no pairs to batch")
-    src = [encode_source(s) for s, _ in pairs]
-    tgt = [encode_target(t) for _, t in pairs]
-    S, T = max(map(len, src)), max(map(len, tgt)) - 1
-    source = torch.zeros(len(pairs), S, dtype=torch.long)                   # (B, S)
-    target = torch.zeros(len(pairs), T + 1, dtype=torch.long)               # (B, T + 1)
-    for i, (s, t) in enumerate(zip(src, tgt)):
-        source[i, :len(s)] = torch.tensor(s)
-        target[i, :len(t)] = torch.tensor(t)
-    return Batch(source=source, lengths=torch.tensor([len(s) for s in src]), mask=source != DIGITS.pad,
-                 target_in=target[:, :-1], target_out=target[:, 1:],
-                 texts=[s for s, _ in pairs], targets=[t for _, t in pairs])
+    return pad_batch([encode_source(s) for s, _ in pairs], [encode_target(t) for _, t in pairs],
+                     [s for s, _ in pairs], [t for _, t in pairs])
 
 
 def make_batch(n: int, generator: torch.Generator, split: str = "train") -> Batch:
