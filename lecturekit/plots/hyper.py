@@ -51,11 +51,12 @@ def fan_diagram(ax: Axes, one: str, many: Sequence[str], *, direction: Literal["
     if direction == "in":
         _arrow(ax, (x_one, 0.5), (0.86, 0.5))
     notes = [ax.text(x_one, 0.5 - 0.13, one_note, ha="center", va="top", color=GRADIENT_COLOUR, fontsize=10)]
-    for note, y in zip(many_notes, ys):
-        notes.append(ax.text(x_many + 0.06, y + 0.05, note, ha="left", va="bottom",
-                             color=GRADIENT_COLOUR, fontsize=10))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    for i, (note, y) in enumerate(zip(many_notes, ys)):
+        below = k > 1 and i == k - 1  # above each node, where no arrow passes; below the lowest one
+        notes.append(ax.text(x_many, y - 0.08 if below else y + 0.08, note, ha="center",
+                             va="top" if below else "bottom", color=GRADIENT_COLOUR, fontsize=10))
+    ax.set_xlim(-0.1, 1)  # room for a centred note under a node near the left edge
+    ax.set_ylim(-0.08, 1.08)
     ax.set_axis_off()
     return nodes, notes
 
