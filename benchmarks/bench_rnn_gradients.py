@@ -3,7 +3,7 @@
 import statistics
 import sys
 
-from common import browser_latency_ms, median_ms, run_notebook
+from common import browser_latency_ms, median_ms, move_ms, run_notebook
 
 from lecturekit import recurrence
 from lecturekit.widgets import render_png
@@ -16,11 +16,9 @@ def main() -> None:
         print(f"  {g:6s} {median_ms(lambda: recurrence.explore(1.05, 30.0, 500, g), repeats=50):6.2f} ms")
 
     d = eigenvalue_explorer(steps=500)
-    values = iter([0.9, 1.1] * 100)
-    move = median_ms(lambda: setattr(d.controls["scale"], "value", next(values)), repeats=20)
+    move = move_ms(d, "scale", [0.9, 1.1])
     print(f"one slider move in the kernel (compute + redraw + PNG), scale 0.9 <-> 1.1, T = 500, median of 20: {move:.1f} ms")
-    drag = iter([round(0.5 + 0.05 * i, 2) for i in range(21)] * 10)
-    move = median_ms(lambda: setattr(d.controls["scale"], "value", next(drag)), repeats=60)
+    move = move_ms(d, "scale", [round(0.5 + 0.05 * i, 2) for i in range(21)], repeats=60)
     print(f"  dragging the scale from 0.5 to 1.5 in steps of 0.05, median of 60: {move:.1f} ms")
     result = d.result
     full = median_ms(lambda: (d.draw(result), render_png(d.figure)), repeats=20)

@@ -27,6 +27,13 @@ def median_ms(fn, repeats: int = 20, warmup: int = 2) -> float:
     return 1e3 * statistics.median(times)
 
 
+def move_ms(dashboard, control: str, values, repeats: int = 20) -> float:
+    """Median milliseconds of one move of ``dashboard.controls[control]``, cycling through ``values``
+    (compute + redraw + PNG: the whole refresh a student waits for)."""
+    cycle = iter(list(values) * (repeats + 10))
+    return median_ms(lambda: setattr(dashboard.controls[control], "value", next(cycle)), repeats=repeats)
+
+
 def interleaved_median_ms(fns, repeats: int = 30, warmup: int = 3) -> list[float]:
     """Median wall time of each function in milliseconds, the calls interleaved (so a change of
     load on the machine hits every function alike: fair for ratios)."""
