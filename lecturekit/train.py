@@ -8,6 +8,10 @@
   loop's own seeded ``torch.Generator`` (fresh synthetic data at every step), or an iterable
   of batches (a list, a ``DataLoader``), started again when it runs out.
 - ``optimizer`` is a ready optimiser, or None for Adam with learning rate ``lr``.
+- ``decay="cosine"`` lowers the learning rate along a cosine, from ``lr`` at the first step to 0
+  after ``steps`` steps (Loshchilov & Hutter's schedule without restarts); None keeps it constant.
+  A decayed run ends on small steps, so its final weights do not depend on where a late spike of
+  Adam's steps happened to stop it.
 - ``clip`` clips the gradient's global norm (Pascanu et al. 2013); the norm before clipping
   is recorded either way.
 - ``seed`` seeds the data generator and torch's global generator for the duration of the call
@@ -95,7 +99,8 @@ def _batches(data) -> Callable[[torch.Generator], Any]:
 
 
 def train(model: nn.Module, loss_fn: Callable[[nn.Module, Any], Any], data, *, steps: int,
-          optimizer: torch.optim.Optimizer | None = None, lr: float = 1e-3, clip: float | None = None,
+          optimizer: torch.optim.Optimizer | None = None, lr: float = 1e-3, decay: str | None = None,
+          clip: float | None = None,
           seed: int = 0, progress: bool = True, desc: str | None = None,
           callback: Callable[[History], None] | None = None, every: int = 25,
           stop_when: Callable[[History], bool] | None = None) -> History:
@@ -108,6 +113,8 @@ def train(model: nn.Module, loss_fn: Callable[[nn.Module, Any], Any], data, *, s
         raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
     if clip is not None and not clip > 0:
         raise ValueError(f"clip must be a positive number (a gradient norm) or None; got {clip!r}")
+    if decay not in (None, "cosine"):
+        raise ValueError(f"decay must be None or 'cosine'; got {decay!r}")
     if every < 1:
         raise ValueError(f"every must be >= 1; got {every}")
     params = [p for p in model.parameters() if p.requires_grad]
@@ -115,6 +122,7 @@ def train(model: nn.Module, loss_fn: Callable[[nn.Module, Any], Any], data, *, s
         raise ValueError("the model has no trainable parameters")
     if optimizer is None:
         optimizer = torch.optim.Adam(params, lr=lr)
+    schedule = None if decay is None else torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=int(steps))
     next_batch = _batches(data)
     history = History()
     gen = torch.Generator().manual_seed(seed)
@@ -134,6 +142,8 @@ def train(model: nn.Module, loss_fn: Callable[[nn.Module, Any], Any], data, *, s
             loss.backward()
             norm = nn.utils.clip_grad_norm_(params, clip if clip is not None else math.inf)
             optimizer.step()
+            if schedule is not None:
+                schedule.step()
             history.step.append(step)
             history.loss.append(value)
             history.grad_norm.append(float(norm))

@@ -95,6 +95,7 @@ def test_a_diverging_loss_stops_with_a_clear_error():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"steps": 0}, "steps"), ({"steps": 5, "clip": 0.0}, "clip"), ({"steps": 5, "every": 0}, "every"),
+    ({"steps": 5, "decay": "linear"}, "decay"),
 ])
 def test_bad_arguments_are_value_errors(kwargs, message):
     data, loss_fn = _problem()
@@ -115,3 +116,20 @@ def test_smoothed_is_a_running_mean():
     assert h.smoothed(2).tolist() == [4.0, 3.0, 1.0, 1.0]
     assert h.final(2) == 1.0
     assert h.first_below(1.5, window=2) == 3
+
+
+def test_cosine_decay_follows_the_cosine_down_to_zero():
+    """SGD with decay="cosine": step k moves the weights by lr_k * grad, lr_k = lr (1 + cos(pi k / n)) / 2."""
+    import math
+
+    model = nn.Linear(1, 1, bias=False)
+    with torch.no_grad():
+        model.weight.fill_(0.0)
+    # the loss -w has gradient -1 whatever w is: each step adds exactly the learning rate of that step
+    seen = []
+    h = train.train(model, lambda m, _b: -m.weight.sum(), lambda g: None, steps=4,
+                    optimizer=torch.optim.SGD(model.parameters(), lr=1.0), decay="cosine", progress=False,
+                    callback=lambda _h: seen.append(float(model.weight)), every=1)
+    expected = [sum((1 + math.cos(math.pi * k / 4)) / 2 for k in range(j + 1)) for j in range(4)]
+    assert seen == pytest.approx(expected, abs=1e-6)
+    assert len(h) == 4
