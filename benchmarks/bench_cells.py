@@ -14,7 +14,6 @@ hidden 32, batch 64, Adam 2e-2, clipping at 1, torch's layers, at most 700 steps
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import torch
@@ -22,7 +21,7 @@ from torch import nn
 
 from common import interleaved_median_ms, run_notebook
 
-from lecturekit import cells, tasks, train
+from lecturekit import cells, gates, tasks, train
 
 
 def bench_unroll(T: int = 100, batch: int = 32, hidden: int = 64, inputs: int = 32) -> None:
@@ -57,7 +56,7 @@ def bench_training(seeds) -> None:
     for seed in seeds:
         for name, layer in (("rnn", nn.RNN), ("gru", nn.GRU), ("lstm", nn.LSTM)):
             torch.manual_seed(seed)
-            model = cells.SequenceRegressor(layer(2, hidden), hidden)
+            model = gates.SequenceRegressor(layer(2, hidden), hidden)
             cpu = time.process_time()
             h = train.train(model, mse, lambda g: tasks.adding_problem(batch, T, g), steps=max_steps, lr=lr, clip=1.0,
                             seed=seed, progress=False, stop_when=lambda h: h.final(25) < 0.005)

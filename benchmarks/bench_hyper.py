@@ -10,7 +10,7 @@ import time
 import numpy as np
 from common import browser_latency_ms, median_ms, move_ms, run_notebook
 
-from lecturekit import hyper
+from lecturekit import hyper, motifs, sharing
 from lecturekit.widgets import render_png
 from lecturekit.widgets.hyper import hyper_explorer
 
@@ -25,9 +25,9 @@ def main() -> None:
     print(f"  mean squared error over a 7 x 7 grid of the training range of u: "
           f"mean {np.mean(errors):.4f}, worst {np.max(errors):.4f}")
 
-    signals, targets = hyper.motif_signals(64, 60, rng=np.random.default_rng(0))
+    signals, targets = motifs.motif_signals(64, 60, rng=np.random.default_rng(0))
     start = time.perf_counter()
-    hyper.train_motif_detector(hyper.MotifDetector(), signals, targets)
+    sharing.train_motif_detector(sharing.MotifDetector(), signals, targets)
     print(f"motif detector training, 150 steps on 64 signals: {time.perf_counter() - start:.2f} s")
 
     print(f"one u -> H(u) -> G(x, w) forward (hyper_view), median of 50: "
@@ -35,9 +35,10 @@ def main() -> None:
     d = hyper_explorer(model)
     move = move_ms(d, "frequency", [0.9, 1.1])
     result = d.result
-    print(f"one slider move in the kernel (compute + redraw + PNG), median of 20: {move:.1f} ms")
+    print(f"one slider move in the kernel, blitted (compute + the dynamic artists drawn over the background "
+          f"+ PNG), median of 20: {move:.1f} ms")
     full = median_ms(lambda: (d.draw(result), render_png(d.figure)), repeats=20)
-    print(f"  the same picture drawn whole, without blitting: {full:.1f} ms")
+    print(f"  the same state drawn whole, every artist (draw + render_png: a move without blitting): {full:.1f} ms")
 
     seconds, peak_mb = run_notebook("01_shared_weights_hypernetworks.ipynb")
     print(f"notebook headless, top to bottom: {seconds:.1f} s; peak kernel memory {peak_mb:.0f} MB")

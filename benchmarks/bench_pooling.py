@@ -15,7 +15,7 @@ import time
 import numpy as np
 from common import browser_latency_ms, median_ms, run_notebook
 
-from lecturekit import pooling
+from lecturekit import invariance, motifs, pooling
 from lecturekit.widgets.pooling import exponent_explorer, shift_explorer
 
 
@@ -46,9 +46,9 @@ def main() -> None:
     wall, cpu = slider_moves(s, "tau", [0, 1, 2, 3, 4, 5, 6, 7, 8] * 3)
     print(f"one move of the shift explorer's tau slider, median of 27: {wall:.1f} ms wall, {cpu:.1f} ms CPU")
 
-    images = pooling.random_motif_images(64, 36, pooling.PLUS, margin=12, rng=np.random.default_rng(8))
+    images = motifs.random_motif_images(64, 36, motifs.PLUS, margin=12, rng=np.random.default_rng(8))
     print("shift_errors, 64 images 36x36, 9 shifts, 4 windows, median of 5: "
-          f"{median_ms(lambda: pooling.shift_errors(images, pooling.PLUS, range(9), [2, 4, 8, 16]), repeats=5):.0f} ms")
+          f"{median_ms(lambda: invariance.shift_errors(images, motifs.PLUS, range(9), [2, 4, 8, 16]), repeats=5):.0f} ms")
 
     runs = [run_notebook("08_pooling.ipynb") for _ in range(3)]
     seconds = [s for s, _ in runs]

@@ -6,8 +6,8 @@ Run from the repository's root:
     python benchmarks/bench_seq2seq.py --seeds 0,1     # other seeds
     python benchmarks/bench_seq2seq.py --no-notebook   # skip the headless run of the notebook
 
-For every seed, the notebook's five models trained the notebook's way (``seq2seq.DATES_TRAINING``,
-``seq2seq.DIGITS_TRAINING``): on dates, with attention (stopping early at 99.8% of the characters
+For every seed, the notebook's five models trained the notebook's way (``translation.DATES_TRAINING``,
+``translation.DIGITS_TRAINING``): on dates, with attention (stopping early at 99.8% of the characters
 right), without attention reading forwards, and reading reversed (Sutskever's trick); on digits
 reversed, with and without attention. Each prints its held-out accuracies, and a last table gives
 every quantity's range over the seeds: the spread the notebook's text quotes. Then one keystroke in
@@ -24,11 +24,10 @@ from collections import defaultdict
 
 import nbformat
 import numpy as np
-import torch
 from common import ROOT, median_ms
 from nbclient import NotebookClient
 
-from lecturekit import dates, digits, seq2seq
+from lecturekit import dates, digits, seq2seq, translation
 from lecturekit.widgets.seq2seq import translator
 
 EDGES = [8, 11, 14, 17, 20, 24, 28, 32, 38]   # the notebook's source-length bins
@@ -42,32 +41,26 @@ def timed(fn):
 
 
 def date_models(seed: int) -> dict:
-    torch.manual_seed(seed)
-    attentive = seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32)
-    torch.manual_seed(seed)
-    forwards = seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False)
-    torch.manual_seed(seed)
-    backwards = seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=True)
-    return {"with attention": attentive, "without, forwards": forwards, "without, reversed": backwards}
+    return {"with attention": seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32, seed=seed),
+            "without, forwards": seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, seed=seed),
+            "without, reversed": seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=True, seed=seed)}
 
 
 def digit_models(seed: int) -> dict:
     V = len(digits.DIGITS)
-    torch.manual_seed(seed)
-    attentive = seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32, source_vocab=V,
-                                         target_vocab=V)
-    torch.manual_seed(seed)
-    plain = seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, source_vocab=V, target_vocab=V)
-    return {"digits, with attention": attentive, "digits, without": plain}
+    return {"digits, with attention": seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32,
+                                                               source_vocab=V, target_vocab=V, seed=seed),
+            "digits, without": seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, source_vocab=V,
+                                               target_vocab=V, seed=seed)}
 
 
 def one_seed(seed: int, spread: dict) -> None:
     held_out = dates.examples(2000, seed=1, split="test")
     for name, model in date_models(seed).items():
         target = 0.998 if model.attends else None
-        h, wall, cpu = timed(lambda: seq2seq.fit(model, **seq2seq.DATES_TRAINING, seed=seed,
+        h, wall, cpu = timed(lambda: translation.fit(model, **translation.DATES_TRAINING, seed=seed,
                                                  target_accuracy=target, progress=False))
-        ev = seq2seq.evaluate(model, held_out)
+        ev = translation.evaluate(model, held_out)
         b = ev.by_length(EDGES)
         print(f"  {name:>22}: {len(h):3d} steps ({wall:4.1f} s wall, {cpu:4.1f} s CPU), exact match {ev.exact_match:.3f} "
               f"(bins {b['exact'].min():.3f} to {b['exact'].max():.3f}), characters {ev.character_accuracy:.3f}")
@@ -83,9 +76,9 @@ def one_seed(seed: int, spread: dict) -> None:
         spread[f"{name}: steps"].append(len(h))
     held_digits = digits.examples(1500, seed=1, split="test")
     for name, model in digit_models(seed).items():
-        h, wall, cpu = timed(lambda: seq2seq.fit(model, task=digits, **seq2seq.DIGITS_TRAINING, seed=seed,
+        h, wall, cpu = timed(lambda: translation.fit(model, task=digits, **translation.DIGITS_TRAINING, seed=seed,
                                                  progress=False))
-        ev = seq2seq.evaluate(model, held_digits, task=digits)
+        ev = translation.evaluate(model, held_digits, task=digits)
         b = ev.by_length(np.append(K, K[-1] + 1))
         print(f"  {name:>22}: {len(h):3d} steps ({wall:4.1f} s wall, {cpu:4.1f} s CPU), exact match {ev.exact_match:.3f}, "
               f"characters {ev.character_accuracy:.3f}")
@@ -102,7 +95,7 @@ def keystroke(model) -> None:
     d = translator(model)
     texts = iter(["26 november 2026", "26 november 2027"] * 100)
     ms = median_ms(lambda: setattr(d.controls["text"], "value", next(texts)), repeats=20)
-    compute = median_ms(lambda: seq2seq.translate(model, "thursday, the 26th of november 2026"), repeats=20)
+    compute = median_ms(lambda: translation.translate(model, "thursday, the 26th of november 2026"), repeats=20)
     print(f"\none keystroke in the translator (translate + redraw + PNG), median of 20: {ms:.1f} ms "
           f"(translate alone: {compute:.1f} ms)")
 
@@ -135,7 +128,7 @@ def main(argv: list[str]) -> None:
     seeds = [0, 1, 2, 3]
     if "--seeds" in argv:
         seeds = [int(s) for s in argv[argv.index("--seeds") + 1].split(",")]
-    print(f"torch threads for training: 1 (seq2seq.fit); load average now {open('/proc/loadavg').read().split()[0]}")
+    print(f"torch threads for training: 1 (translation.fit); load average now {open('/proc/loadavg').read().split()[0]}")
     spread: dict[str, list[float]] = defaultdict(list)
     for seed in seeds:
         print(f"\nseed {seed}")
@@ -144,7 +137,7 @@ def main(argv: list[str]) -> None:
     for name, values in spread.items():
         print(f"  {name:<58} {min(values):7.3f} to {max(values):7.3f}")
     models = date_models(0)
-    seq2seq.fit(models["with attention"], **seq2seq.DATES_TRAINING, seed=0, target_accuracy=0.998, progress=False)
+    translation.fit(models["with attention"], **translation.DATES_TRAINING, seed=0, target_accuracy=0.998, progress=False)
     keystroke(models["with attention"])
     if "--no-notebook" not in argv:
         notebook()

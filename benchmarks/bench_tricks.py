@@ -7,7 +7,7 @@ import time
 
 from common import browser_latency_ms, median_ms, run_notebook
 
-from lecturekit import odes, tricks
+from lecturekit import clipping, odes, tricks
 from lecturekit.widgets.tricks import clipping_dashboard, euler_dashboard, init_dashboard, leaky_dashboard
 
 #: per dashboard: the control a student moves, and two values to alternate between
@@ -60,7 +60,7 @@ def main() -> None:
     print(f"leaky compute at T = 500 (tanh), median of 20: "
           f"{median_ms(lambda: tricks.explore_leaky(0.1, 0.6, 30.0, 500, 'tanh'), repeats=20):.2f} ms")
     print(f"clipping sweep, 36 thresholds + none, trained once when the dashboard is built: "
-          f"{median_ms(lambda: tricks.cliff_descent([float('inf')] + [10 ** (k / 10 - 1.5) for k in range(36)]), repeats=5):.0f} ms")
+          f"{median_ms(lambda: clipping.cliff_descent([float('inf')] + [10 ** (k / 10 - 1.5) for k in range(36)]), repeats=5):.0f} ms")
     times, z = odes.spiral_data()
     fit = odes.fit_neural_ode(times, z)
     print(f"neural ODE fit ({len(fit.losses)} Adam steps, RK4): {fit.seconds:.2f} s, final loss {fit.losses[-1]:.1e}")

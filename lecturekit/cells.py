@@ -25,19 +25,20 @@ LSTM (Hochreiter & Schmidhuber 1997, the lecture; sigma_c = sigma_h = tanh):
 Speed: the input part ``W x_t + b`` of every gate does not depend on the state, so
 :func:`unroll` computes it for all T steps in one matrix product, and each step then does
 one product with the gates' U matrices stacked. ``forward`` is the same ``step`` on one x.
-For the LSTM, ``unroll`` runs the loop in :class:`LSTMSequence`, whose backward pass
-(back-propagation through time) is written out instead of recorded step by step by autograd.
+For the LSTM, ``unroll`` runs the loop in :class:`lecturekit.bptt.LSTMSequence`, whose backward
+pass (back-propagation through time) is written out instead of recorded step by step by autograd.
+Notebook 04's experiments with these cells are :mod:`lecturekit.gates`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import torch
 from torch import Tensor, nn
+
+from .bptt import LSTMSequence
 
 __all__ = [
     "RNNCell",
@@ -45,11 +46,7 @@ __all__ = [
     "LSTMCell",
     "unroll",
     "trace",
-    "LSTMSequence",
-    "SequenceRegressor",
-    "GradientFlow",
-    "gradient_flow",
-    "gru_variant_gap",
+    "record_states",
     "make_cell",
 ]
 
@@ -76,12 +73,13 @@ class _Cell(nn.Module):
             setattr(self, f"U_{g}", nn.Parameter(torch.empty(H, H)))  # (hidden, hidden)
             setattr(self, f"b_{g}", nn.Parameter(torch.empty(H)))     # (hidden,)
 
-    def reset_parameters(self) -> None:
-        """torch's initialisation: every entry uniform on [-1/sqrt(hidden), 1/sqrt(hidden)]."""
+    def reset_parameters(self, seed: int = 0) -> None:
+        """torch's initialisation: every entry uniform on [-1/sqrt(hidden), 1/sqrt(hidden)], drawn from ``seed``."""
         bound = 1.0 / math.sqrt(self.hidden_size)
+        generator = torch.Generator().manual_seed(int(seed))
         with torch.no_grad():
             for p in self.parameters():
-                p.uniform_(-bound, bound)
+                p.uniform_(-bound, bound, generator=generator)
 
     def stacked(self) -> tuple[Tensor, Tensor, Tensor]:
         """The gates' parameters stacked in the order of ``GATES``: W (G*H, I), U (G*H, H), b (G*H,)."""
@@ -121,9 +119,9 @@ class RNNCell(_Cell):
 
     GATES = "h"
 
-    def __init__(self, input_size: int, hidden_size: int):
+    def __init__(self, input_size: int, hidden_size: int, *, seed: int = 0):
         super().__init__(input_size, hidden_size)
-        self.reset_parameters()
+        self.reset_parameters(seed)
 
     def step(self, wx, h, U, record=None):
         h = torch.tanh(torch.addmm(wx, h, U.T))  # tanh(W_h x_t + b_h + U_h h_(t-1)): (batch, H)
@@ -154,14 +152,15 @@ class GRUCell(_Cell):
 
     GATES = "zrh"
 
-    def __init__(self, input_size: int, hidden_size: int, variant: Literal["lecture", "torch"] = "lecture"):
+    def __init__(self, input_size: int, hidden_size: int, variant: Literal["lecture", "torch"] = "lecture", *,
+                 seed: int = 0):
         if variant not in ("lecture", "torch"):
             raise ValueError(f"variant must be 'lecture' or 'torch'; got {variant!r}")
         super().__init__(input_size, hidden_size)
         self.variant = variant
         if variant == "torch":
             self.b_hn = nn.Parameter(torch.empty(hidden_size))  # (hidden,): inside r_t * (U_h h + b_hn)
-        self.reset_parameters()
+        self.reset_parameters(seed)
 
     def step(self, wx, h, U, record=None):
         H = self.hidden_size
@@ -209,9 +208,9 @@ class LSTMCell(_Cell):
 
     GATES = "fioc"
 
-    def __init__(self, input_size: int, hidden_size: int):
+    def __init__(self, input_size: int, hidden_size: int, *, seed: int = 0):
         super().__init__(input_size, hidden_size)
-        self.reset_parameters()
+        self.reset_parameters(seed)
 
     def initial_state(self, batch: int, *, dtype=None, device=None) -> tuple[Tensor, Tensor]:
         h = super().initial_state(batch, dtype=dtype, device=device)
@@ -248,79 +247,6 @@ class LSTMCell(_Cell):
                 getattr(new, f"U_{g}").copy_(U[g])
                 getattr(new, f"b_{g}").copy_(b[g])
         return new
-
-
-class LSTMSequence(torch.autograd.Function):
-    """The LSTM's recurrence over a whole sequence, with back-propagation through time written out.
-
-    ``LSTMSequence.apply(wx, U, h0, c0) -> (hs, c_T)``: wx (T, batch, 4H) holds
-    W x_t + b for the gates f, i, o, c; U (4H, H) the stacked U matrices; h0, c0 (batch, H);
-    hs (T, batch, H) holds h_1 ... h_T. Same numbers as calling ``LSTMCell.step`` T times,
-    without autograd's bookkeeping at every step. Everything that does not depend on the
-    recurrence is computed for all steps at once; so is the gradient of U, one product for
-    all steps (the mirror image of computing W x for all steps before the loop).
-
-        backward, from t = T down to 1, with dh = dL/dh_t and dc = dL/dc_t:
-            dc  += dh * o_t * (1 - tanh(c_t)**2)                        (h_t = o_t tanh(c_t))
-            [df, di, do] = [dc * c_(t-1), dc * c~_t, dh * tanh(c_t)]     (c_t = f c_(t-1) + i c~_t)
-            dpre_t = [df, di, do] * s (1 - s)  with s = [f_t, i_t, o_t],  and  dc * i_t (1 - c~_t**2)
-            dL/dh_(t-1) = dpre_t U + (the loss's own dL/dh_(t-1)),   dL/dc_(t-1) = dc * f_t
-        dL/dU = sum_t dpre_t^T h_(t-1),   dL/dwx_t = dpre_t.
-    """
-
-    @staticmethod
-    def forward(ctx, wx, U, h0, c0):
-        T, B, G = wx.shape
-        H = G // 4
-        pre = wx.clone()                   # W x_t + b, then + U h_(t-1) in place: (T, batch, 4H)
-        gates = torch.empty_like(pre)      # [f_t, i_t, o_t, c~_t]
-        cs = wx.new_empty(T + 1, B, H)     # c_0 ... c_T
-        hs = wx.new_empty(T + 1, B, H)     # h_0 ... h_T
-        cs[0], hs[0] = c0, h0
-        U_T = U.T
-        # views of each step's slices, made once (indexing inside the loop costs as much as the math)
-        steps = zip(pre.unbind(0), pre[..., :3 * H].unbind(0), pre[..., 3 * H:].unbind(0),
-                    gates[..., :3 * H].unbind(0), gates[..., :H].unbind(0), gates[..., H:2 * H].unbind(0),
-                    gates[..., 2 * H:3 * H].unbind(0), gates[..., 3 * H:].unbind(0),
-                    cs.unbind(0), cs[1:].unbind(0), hs.unbind(0), hs[1:].unbind(0))
-        for pre_t, pre_s, pre_c, s, f, i, o, c_tilde, c, c_next, h, h_next in steps:
-            pre_t.addmm_(h, U_T)                         # W x_t + U h_(t-1) + b for f, i, o, c
-            torch.sigmoid(pre_s, out=s)                  # f_t, i_t, o_t
-            torch.tanh(pre_c, out=c_tilde)               # c~_t
-            torch.addcmul(f * c, i, c_tilde, out=c_next)  # c_t = f_t c_(t-1) + i_t c~_t
-            torch.mul(o, torch.tanh(c_next), out=h_next)  # h_t = o_t tanh(c_t)
-        ctx.save_for_backward(U, gates, cs, hs)
-        return hs[1:], cs[T].clone()
-
-    @staticmethod
-    def backward(ctx, d_hs, d_cT):
-        U, gates, cs, hs = ctx.saved_tensors
-        T, B, G = gates.shape
-        H = G // 4
-        sig, c_tilde = gates[..., :3 * H], gates[..., 3 * H:]
-        f, i, o = sig.split(H, dim=2)
-        tc = torch.tanh(cs[1:])                                  # tanh(c_t): (T, batch, H)
-        # factors that do not depend on the recurrence, for all steps at once
-        dc_from_dh = o * (1 - tc * tc)                           # dc_t / dh_t
-        to_pre_s = torch.cat([cs[:T], c_tilde, tc], dim=2) * sig * (1 - sig)  # dpre_[f,i,o] = [dc, dc, dh] * this
-        to_pre_c = i * (1 - c_tilde * c_tilde)                   # dpre_c = dc * this
-        d_pre = torch.empty_like(gates)
-        dh = d_hs[T - 1]
-        dc = d_cT  # autograd passes zeros for an output the loss does not use
-        steps = zip(d_pre.unbind(0), d_pre[..., :3 * H].unbind(0), d_pre[..., 3 * H:].unbind(0),
-                    dc_from_dh.unbind(0), to_pre_s.unbind(0), to_pre_c.unbind(0), f.unbind(0),
-                    [None, *d_hs[:T - 1].unbind(0)])
-        for d_pre_t, d_pre_s, d_pre_c, dc_dh, to_s, to_c, f_t, d_h_prev in reversed(list(steps)):
-            dc = torch.addcmul(dc, dh, dc_dh)
-            torch.mul(torch.cat([dc, dc, dh], dim=1), to_s, out=d_pre_s)
-            torch.mul(dc, to_c, out=d_pre_c)
-            if d_h_prev is not None:
-                dh = torch.addmm(d_h_prev, d_pre_t, U)  # dL/dh_(t-1): the loss's own, and through the gates
-            else:
-                dh = d_pre_t @ U
-            dc = dc * f_t                               # dL/dc_(t-1) through the self-loop
-        dU = d_pre.reshape(T * B, G).T @ hs[:T].reshape(T * B, H)  # all steps in one product
-        return d_pre, dU, dh, dc
 
 
 def _torch_weights(module: nn.Module, cell_type: type, layer_type: type) -> tuple[Tensor, Tensor, Tensor, Tensor]:
@@ -381,6 +307,18 @@ def trace(cell: nn.Module, xs: Tensor, state: State | None = None) -> dict[str, 
     return {name: torch.stack(values) for name, values in record.items()}
 
 
+def record_states(cell: nn.Module, xs: Tensor, record: dict, state: State | None = None) -> State:
+    """Unroll a cell of this module step by step, appending each gate and state to ``record``
+    (name -> list of (batch, hidden) tensors, nodes of autograd's graph); returns the final state.
+
+    Unlike :func:`trace` the lists hold the graph's own tensors, so ``torch.autograd.grad`` can
+    differentiate with respect to every h_t (what :func:`lecturekit.gates.gradient_flow` does).
+    """
+    if not isinstance(cell, _Cell):
+        raise ValueError(f"record_states reads the gates of this module's cells; got {type(cell).__name__}")
+    return _run(cell, xs, state, record=record)[1]
+
+
 def _run(cell, xs, state, record):
     _check_sequence(xs)
     T, B, _ = xs.shape
@@ -413,109 +351,3 @@ def make_cell(kind: Literal["rnn", "gru", "lstm"], input_size: int, hidden_size:
     if kind not in classes:
         raise ValueError(f"kind must be one of {sorted(classes)}; got {kind!r}")
     return classes[kind](input_size, hidden_size, **kwargs)
-
-
-class SequenceRegressor(nn.Module):
-    """A recurrent cell read out at the last step: x (batch, T, input) -> y (batch,).
-
-    y = v . h_T + a, with h_T from :func:`unroll`. ``cell`` is a cell of this module or of
-    torch (``nn.LSTMCell``, ...), or a whole torch layer (``nn.LSTM``, ``nn.GRU``, ``nn.RNN``,
-    which run their loop in C++ and are faster).
-    """
-
-    def __init__(self, cell: nn.Module, hidden_size: int):
-        super().__init__()
-        self.cell = cell
-        self.readout = nn.Linear(hidden_size, 1)
-
-    def forward(self, x: Tensor) -> Tensor:
-        xs = x.transpose(0, 1)  # (batch, T, input) -> (T, batch, input)
-        if isinstance(self.cell, nn.RNNBase):
-            if self.cell.batch_first:
-                raise ValueError("use a torch layer with batch_first=False")
-            outputs, _ = self.cell(xs)
-        else:
-            outputs, _ = unroll(self.cell, xs)
-        return self.readout(outputs[-1]).squeeze(-1)  # (batch, hidden) -> (batch,)
-
-
-@dataclass
-class GradientFlow:
-    """||dL/dh_t|| for t = 1..T for each cell on the same input, L = sum of h_T.
-
-    ``norms`` maps "rnn", "gru", "lstm" to arrays (T,); ``cell_norms`` is ||dL/dc_t|| of the
-    LSTM's cell state. ``steps`` is 1..T.
-    """
-
-    steps: np.ndarray
-    norms: dict[str, np.ndarray]
-    cell_norms: np.ndarray
-    recurrent_scale: float
-    remember_bias: float
-
-
-def gradient_flow(recurrent_scale: float = 1.0, remember_bias: float = 0.0, steps: int = 100,
-                  *, hidden_size: int = 32, input_size: int = 4, seed: int = 0) -> GradientFlow:
-    """How far back a gradient reaches in a tanh RNN, a GRU and an LSTM with the same weights' scale.
-
-    Every cell gets U matrices with entries N(0, recurrent_scale**2 / hidden) (spectral radius
-    about ``recurrent_scale``), W with entries N(0, 1 / input), zero biases except the
-    "remember" gate's: b_f of the LSTM and b_z of the GRU are ``remember_bias``. The input is
-    one sequence (T = steps, batch 1) of N(0, 1) values, the same for all three; the loss is
-    L = sum(h_T), and the result holds ||dL/dh_t|| for every t (float64, no overflow).
-    """
-    if int(steps) != steps or steps < 1:
-        raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
-    steps = int(steps)
-    gen = torch.Generator().manual_seed(seed)
-    dtype = torch.float64
-    xs = torch.randn(steps, 1, input_size, generator=gen, dtype=dtype)
-    norms, cell_norms = {}, None
-    for kind in ("rnn", "gru", "lstm"):
-        cell = make_cell(kind, input_size, hidden_size).to(dtype)
-        with torch.no_grad():
-            for name, p in cell.named_parameters():
-                if name.startswith("U_"):
-                    p.copy_(torch.randn(p.shape, generator=gen, dtype=dtype) * recurrent_scale / math.sqrt(hidden_size))
-                elif name.startswith("W_"):
-                    p.copy_(torch.randn(p.shape, generator=gen, dtype=dtype) / math.sqrt(input_size))
-                else:
-                    p.zero_()
-            if kind == "lstm":
-                cell.b_f.fill_(remember_bias)
-            elif kind == "gru":
-                cell.b_z.fill_(remember_bias)
-        record: dict[str, list[Tensor]] = {}
-        _run(cell, xs, None, record=record)
-        hs = record["h"]  # h_1 ... h_T, each a node of the graph: (1, hidden) each
-        cs = record.get("c", [])
-        grads = torch.autograd.grad(hs[-1].sum(), hs + cs)  # dL/dh_t (and dL/dc_t), L = sum(h_T)
-        norms[kind] = np.array([float(g.norm()) for g in grads[:steps]])
-        if kind == "lstm":
-            cell_norms = np.array([float(g.norm()) for g in grads[steps:]])
-    return GradientFlow(steps=np.arange(1, steps + 1), norms=norms, cell_norms=cell_norms,
-                        recurrent_scale=float(recurrent_scale), remember_bias=float(remember_bias))
-
-
-def gru_variant_gap(reset_bias: float, *, steps: int = 20, input_size: int = 4, hidden_size: int = 16,
-                    seed: int = 0) -> float:
-    """max |h_t(lecture) - h_t(torch)| over one random sequence, both GRUs with the same parameters.
-
-    The torch variant's extra bias b_hn is 0 and b_r = ``reset_bias``, so the two differ only
-    in where r_t acts: U_h (r_t * h) against r_t * (U_h h). With r_t = 1 (a large reset bias)
-    both read U_h h_(t-1) and agree; the smaller r_t, the more they differ.
-    """
-    gen = torch.Generator().manual_seed(seed)
-    lecture = GRUCell(input_size, hidden_size, variant="lecture").double()
-    torch_variant = GRUCell(input_size, hidden_size, variant="torch").double()
-    with torch.no_grad():
-        for name, p in lecture.named_parameters():
-            p.copy_(torch.randn(p.shape, generator=gen, dtype=p.dtype) / math.sqrt(p.shape[-1]))
-        lecture.b_r.fill_(reset_bias)
-        for name, p in lecture.named_parameters():
-            getattr(torch_variant, name).copy_(p)
-        torch_variant.b_hn.zero_()
-        xs = torch.randn(steps, 1, input_size, generator=gen, dtype=torch.float64)
-        h_lecture, _ = unroll(lecture, xs)
-        h_torch, _ = unroll(torch_variant, xs)
-    return float((h_lecture - h_torch).abs().max())

@@ -1,5 +1,6 @@
-"""Cross-correlation and convolution in 1-D and 2-D, their backward pass written out, output sizes
-and receptive fields. numpy only, vectorised: no Python loop over output positions.
+"""Cross-correlation and convolution in 1-D and 2-D, their backward pass written out, and output sizes.
+numpy only, vectorised: no Python loop over output positions. (Wiring diagrams, stacks and receptive
+fields are :mod:`lecturekit.wiring`; motifs and the translation ``shift``, :mod:`lecturekit.motifs`.)
 
 The lecture's definitions (1-D; in 2-D the same with a pair of indices):
 
@@ -29,36 +30,11 @@ from __future__ import annotations
 
 import itertools
 import operator
-from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = [
-    "output_size",
-    "corr1d",
-    "conv1d",
-    "corr2d",
-    "conv2d",
-    "corr1d_backward",
-    "corr2d_backward",
-    "receptive_field",
-    "connectivity",
-    "gradient_counts",
-    "stack_paths",
-    "Wiring",
-    "wiring",
-    "shift",
-    "plant_motif",
-    "local_maxima",
-    "equivariance_gap",
-    "GridWiring",
-    "grid_wiring",
-    "Stack",
-    "stack",
-    "STACK_PATTERNS",
-]
+__all__ = ["as_index", "output_size", "corr1d", "conv1d", "corr2d", "conv2d", "corr1d_backward", "corr2d_backward"]
 
 IntOrPair = int | tuple[int, int]
 
@@ -67,7 +43,8 @@ IntOrPair = int | tuple[int, int]
 # sizes
 # --------------------------------------------------------------------------------------------
 
-def _as_int(value, name: str) -> int:
+def as_index(value, name: str) -> int:
+    """``value`` as a Python int, or a ``ValueError`` naming it (a float, even 3.0, is not a size)."""
     try:
         return operator.index(value)
     except TypeError:
@@ -84,8 +61,8 @@ def output_size(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation
     dilation or kernel below 1, a negative padding or input length, and for a dilated kernel wider
     than the padded input (no output at all). Example: ``output_size(7, 3, stride=2) == 3``.
     """
-    n, k = _as_int(n, "the input length"), _as_int(kernel, "kernel")
-    s, p, d = _as_int(stride, "stride"), _as_int(padding, "padding"), _as_int(dilation, "dilation")
+    n, k = as_index(n, "the input length"), as_index(kernel, "kernel")
+    s, p, d = as_index(stride, "stride"), as_index(padding, "padding"), as_index(dilation, "dilation")
     if n < 0:
         raise ValueError(f"the input length must be >= 0, got {n}")
     if k < 1:
@@ -103,31 +80,6 @@ def output_size(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation
     return (n + 2 * p - span) // s + 1
 
 
-def receptive_field(layers: Sequence[Sequence[int]]) -> int:
-    """Receptive field, in input samples, of one output of the last layer of a stack.
-
-    ``layers`` is a sequence of ``(kernel, stride)`` or ``(kernel, stride, dilation)``, first layer
-    first. Each layer widens the field by ``(k_l - 1) d_l`` of its own input samples, and one of its
-    input samples is ``prod_(i<l) s_i`` samples of the stack's input (the "jump"):
-
-        r = 1 + sum_l (k_l - 1) d_l prod_(i<l) s_i
-
-    Padding does not change it. An empty stack gives 1. Example: three layers of kernel 3 give 7;
-    dilations 1, 2, 4, 8 with kernel 2 give 16.
-    """
-    field, jump = 1, 1
-    for layer in layers:
-        if len(layer) not in (2, 3):
-            raise ValueError(f"each layer is (kernel, stride) or (kernel, stride, dilation), got {layer!r}")
-        k, s = _as_int(layer[0], "kernel"), _as_int(layer[1], "stride")
-        d = _as_int(layer[2], "dilation") if len(layer) == 3 else 1
-        if k < 1 or s < 1 or d < 1:
-            raise ValueError(f"kernel, stride and dilation must be >= 1, got {tuple(layer)!r}")
-        field += (k - 1) * d * jump
-        jump *= s
-    return field
-
-
 # --------------------------------------------------------------------------------------------
 # the n-d engine behind corr1d / corr2d (spatial dims nd = 1 or 2)
 # --------------------------------------------------------------------------------------------
@@ -136,8 +88,8 @@ def _tuple(value, nd: int, name: str) -> tuple[int, ...]:
     if isinstance(value, (tuple, list, np.ndarray)):
         if len(value) != nd:
             raise ValueError(f"{name} must be an int or {nd} ints, got {value!r}")
-        return tuple(_as_int(v, name) for v in value)
-    return (_as_int(value, name),) * nd
+        return tuple(as_index(v, name) for v in value)
+    return (as_index(value, name),) * nd
 
 
 def _prepare(x, w, stride, padding, dilation, nd: int):
@@ -276,275 +228,3 @@ def corr2d_backward(grad_y, x, w, stride: IntOrPair = 1, padding: IntOrPair = 0,
         dC/dx: each output (a, b) sends dC/dy_(a,b) w_(k,l) back to the input it read through tap (k, l)
     """
     return _corr_backward(grad_y, x, w, stride, padding, dilation, nd=2)
-
-
-# --------------------------------------------------------------------------------------------
-# who talks to whom: the wiring behind the diagrams
-# --------------------------------------------------------------------------------------------
-
-def connectivity(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> np.ndarray:
-    """Which tap of output i reads input m, along one axis: an int array (o, n + 2p), -1 where none.
-
-    Column m is padded input m (input ``m - padding``). Row i is output i's footprint (forward,
-    ``i*s + j*d`` for j = 0..k-1); column m lists the outputs that send gradient back to it.
-    Raises ``ValueError`` like :func:`output_size`.
-    """
-    o = output_size(n, kernel, stride, padding, dilation)
-    taps = np.full((o, n + 2 * padding), -1, dtype=int)
-    i = np.arange(o)[:, None]                                        # (o, 1)
-    j = np.arange(kernel)[None, :]                                   # (1, k)
-    taps[np.broadcast_to(i, (o, kernel)), i * stride + j * dilation] = np.broadcast_to(j, (o, kernel))
-    return taps
-
-
-def gradient_counts(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> np.ndarray:
-    """How many (output, tap) pairs read each input, shape (n,): dC/dx for dC/dy = 1 and w = 1.
-
-    With stride 1 and no border effects every input gets k; a stride larger than the dilated kernel
-    spacing leaves some inputs with fewer, and some with none.
-    """
-    o = output_size(n, kernel, stride, padding, dilation)
-    grad_x, _ = corr1d_backward(np.ones(o), np.zeros(n), np.ones(kernel), stride, padding, dilation)
-    return np.rint(grad_x).astype(int)
-
-
-def stack_paths(layers: Sequence[Sequence[int]], n: int | None = None) -> np.ndarray:
-    """Number of paths from each input sample to one output of the last layer of a stack.
-
-    ``layers`` as in :func:`receptive_field` (no padding). The chosen output is the middle one of
-    the last layer; its gradient (1) is sent back through every layer with all weights 1, so entry
-    m counts the paths from input m. The nonzero entries span :func:`receptive_field` samples; zeros
-    inside that span are the "gridding" holes of repeated equal dilations. With ``n=None`` the input
-    is just long enough for one output, otherwise ``n`` samples. Returns an int array (n,).
-    """
-    layers = [tuple(layer) + (1,) * (3 - len(layer)) for layer in layers]
-    if n is None:
-        n = receptive_field(layers)
-    sizes = [n]
-    for k, s, d in layers:
-        sizes.append(output_size(sizes[-1], k, s, 0, d))
-    g = np.zeros(sizes[-1])
-    g[(sizes[-1] - 1) // 2] = 1.0
-    for (k, s, d), size in zip(reversed(layers), reversed(sizes[:-1])):
-        g, _ = corr1d_backward(g, np.zeros(size), np.ones(k), s, 0, d)
-    return np.rint(g).astype(int)
-
-
-@dataclass
-class Wiring:
-    """One setting of a 1-D convolution and who talks to whom in it (what the wiring diagrams draw)."""
-
-    n: int                 # input length (without padding)
-    kernel: int
-    stride: int
-    padding: int
-    dilation: int
-    size: int              # number of outputs o
-    taps: np.ndarray       # (o, n + 2p) tap index j of output i at padded input m, -1 where none
-    counts: np.ndarray     # (n,) how many (output, tap) pairs send gradient back to each input
-    output: int            # the chosen output i, clamped to 0..o-1
-    input: int             # the chosen input m, clamped to 0..n-1 (unpadded index)
-    reads: np.ndarray      # padded indices that output i reads, tap 0 first: i*s + j*d
-    senders: np.ndarray    # outputs that read input m and so send gradient back to it, ascending
-    clamped: str           # "" or a note saying that a chosen index was out of range and was clamped
-
-
-def wiring(n: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1,
-           output: int = 0, input: int = 0) -> Wiring:
-    """The wiring of ``corr1d`` on ``n`` inputs, seen from output ``output`` (forward: which inputs feed
-    it) and from input ``input`` (backward: which outputs send gradient back to it).
-
-    Indices beyond the last output or input are clamped to it (and ``clamped`` says so), so that any
-    position of a slider is a legal picture. Raises ``ValueError`` like :func:`output_size` when the
-    setting has no output at all.
-    """
-    o = output_size(n, kernel, stride, padding, dilation)
-    taps = connectivity(n, kernel, stride, padding, dilation)        # (o, n + 2p)
-    notes = []
-    i, m = _as_int(output, "output"), _as_int(input, "input")
-    if not 0 <= i < o:
-        notes.append(f"output {i} does not exist (outputs 0..{o - 1}): showing output {min(max(i, 0), o - 1)}")
-        i = min(max(i, 0), o - 1)
-    if not 0 <= m < n:
-        notes.append(f"input {m} does not exist (inputs 0..{n - 1}): showing input {min(max(m, 0), n - 1)}")
-        m = min(max(m, 0), n - 1)
-    return Wiring(
-        n=n, kernel=kernel, stride=stride, padding=padding, dilation=dilation, size=o, taps=taps,
-        counts=(taps >= 0).sum(axis=0)[padding:padding + n],        # = gradient_counts(...), cheaper
-        output=i, input=m,
-        reads=i * stride + np.arange(kernel) * dilation,
-        senders=np.flatnonzero(taps[:, m + padding] >= 0),
-        clamped="; ".join(notes),
-    )
-
-
-def shift(x, t: int, axis: int = -1) -> np.ndarray:
-    """The lecture's translation ``tau(x)_i = x_(i+t)`` along ``axis``, filling with zeros.
-
-    ``t > 0`` moves the content toward lower indices (left), ``t < 0`` toward higher ones; the
-    ``|t|`` samples that come in from beyond the border are 0. Returns a new array.
-    """
-    x = np.asarray(x)
-    t = _as_int(t, "t")
-    out = np.zeros_like(x)
-    n = x.shape[axis]
-    if abs(t) >= n:
-        return out
-    src = [slice(None)] * x.ndim
-    dst = [slice(None)] * x.ndim
-    src[axis] = slice(max(t, 0), n + min(t, 0))
-    dst[axis] = slice(max(-t, 0), n - max(t, 0))
-    out[tuple(dst)] = x[tuple(src)]
-    return out
-
-
-def plant_motif(x, motif, positions) -> np.ndarray:
-    """A copy of ``x`` with ``motif`` added at each position (its first sample, or top-left pixel).
-
-    x (L,) and motif (K,) with int positions, or x (H, W) and motif (KH, KW) with (row, column)
-    pairs. A motif that would stick out of ``x`` is a ``ValueError``. Planting is itself a
-    convolution: x + (spike train at ``positions``) convolved with ``motif``.
-    """
-    x = np.array(x, dtype=float)                                     # a copy
-    motif = np.asarray(motif, dtype=float)
-    if motif.ndim != x.ndim:
-        raise ValueError(f"motif has {motif.ndim} dimensions and x has {x.ndim}: they must match")
-    for pos in positions:
-        corner = np.atleast_1d(pos).astype(int)
-        if corner.shape != (x.ndim,) or (corner < 0).any() or (corner + motif.shape > x.shape).any():
-            raise ValueError(f"a motif of shape {motif.shape} at {pos} does not fit in x of shape {x.shape}")
-        x[tuple(slice(c, c + k) for c, k in zip(corner, motif.shape))] += motif
-    return x
-
-
-def local_maxima(y, threshold: float) -> np.ndarray:
-    """Where a detector's response ``y`` (1-D or 2-D) peaks: entries above ``threshold`` that are at
-    least as large as each neighbour (2 in 1-D, 8 in 2-D). Returns indices, shape (count, y.ndim),
-    in increasing order; use ``[:, 0]`` for a 1-D response."""
-    y = np.asarray(y, dtype=float)
-    if y.ndim not in (1, 2):
-        raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}")
-    padded = np.pad(y, 1, constant_values=-np.inf)
-    neighbourhood = sliding_window_view(padded, (3,) * y.ndim)          # (*y.shape, 3[, 3])
-    biggest = neighbourhood.max(axis=tuple(range(y.ndim, 2 * y.ndim)))   # the 3 (or 3x3) maximum filter
-    return np.argwhere((y > threshold) & (y >= biggest))
-
-
-def equivariance_gap(x, w, t: int, stride: int = 1) -> tuple[float, float]:
-    """How far ``corr1d`` is from equivariant for the shift ``tau_t`` (see :func:`shift`).
-
-    Compares ``f(tau_t x)`` with ``tau_u f(x)``, u = t // stride (the output shift that would match),
-    for ``f = corr1d(., w, stride)`` on x (L,). Returns ``(inside, border)``: the largest absolute
-    difference over the outputs whose windows see only real samples of both, and over the outputs
-    near the end that read zeros shifted in (0.0 when there are none). ``inside`` is 0 up to rounding
-    exactly when ``stride`` divides ``t``.
-    """
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    t, stride = _as_int(t, "t"), _as_int(stride, "stride")
-    if t < 0:
-        raise ValueError(f"t must be >= 0 (a shift to the left), got {t}")
-    u = t // stride
-    gap = np.abs(corr1d(shift(x, t), w, stride) - shift(corr1d(x, w, stride), u))  # (o,)
-    i = np.arange(len(gap))
-    inside = (i * stride + len(w) - 1 < len(x) - t) & (i < len(gap) - u)   # no zero came into these
-    return float(gap[inside].max(initial=0.0)), float(gap[~inside].max(initial=0.0))
-
-
-# --------------------------------------------------------------------------------------------
-# the 2-D diagram and stacks of layers (notebook 07)
-# --------------------------------------------------------------------------------------------
-
-@dataclass
-class GridWiring:
-    """A square 2-D convolution on a small grid, seen from one output (what the 2-D diagram draws)."""
-
-    size: int              # input height = width (without padding)
-    kernel: int            # square kernel
-    stride: int
-    padding: int
-    dilation: int
-    out: int               # outputs per side, o
-    output: int            # the chosen output, flattened row-major and clamped to 0..o*o-1
-    row: int               # its row and column in the output grid
-    col: int
-    footprint: np.ndarray  # (size + 2p, size + 2p) bool: the padded inputs the chosen output reads
-    counts: np.ndarray     # (size, size) gradient contributions each input receives (outer product of 1-D)
-    clamped: str           # "" or a note that the chosen output was out of range
-
-
-def grid_wiring(size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1,
-                output: int = 0) -> GridWiring:
-    """The wiring of ``corr2d`` with the same setting along both axes on a ``size`` x ``size`` input,
-    seen from output ``output`` (counted row by row; clamped to the last one, with a note).
-
-    Along each axis output a reads padded rows a*s + j*d: the 2-D footprint is the product of two
-    1-D footprints, and so are the gradient counts. ``ValueError`` like :func:`output_size`.
-    """
-    o = output_size(size, kernel, stride, padding, dilation)
-    k = _as_int(output, "output")
-    note = ""
-    if not 0 <= k < o * o:
-        note = f"output {k} does not exist (outputs 0..{o * o - 1}): showing output {min(max(k, 0), o * o - 1)}"
-        k = min(max(k, 0), o * o - 1)
-    row, col = divmod(k, o)
-    taps = connectivity(size, kernel, stride, padding, dilation) >= 0        # (o, size + 2p)
-    counts = gradient_counts(size, kernel, stride, padding, dilation)        # (size,)
-    return GridWiring(size=size, kernel=kernel, stride=stride, padding=padding, dilation=dilation, out=o,
-                      output=k, row=row, col=col, footprint=np.outer(taps[row], taps[col]),
-                      counts=np.outer(counts, counts), clamped=note)
-
-
-#: the stacks the stack builder offers: name -> (stride, dilation) of layer l = 0, 1, 2, ...
-STACK_PATTERNS = {
-    "dense (s=1, d=1)": lambda l: (1, 1),
-    "stride 2": lambda l: (2, 1),
-    "dilation 1, 2, 4, 8": lambda l: (1, 2 ** l),
-    "dilation 2, 2, 2, 2": lambda l: (1, 2),
-    "dilation 3, 3, 3, 3": lambda l: (1, 3),
-}
-
-
-@dataclass
-class Stack:
-    """A stack of 1-D convolutions and the paths from its input to one output of its last layer."""
-
-    layers: list[tuple[int, int, int]]   # (kernel, stride, dilation), first layer first
-    field: int                           # receptive field r, in input samples
-    jumps: list[int]                     # input samples between neighbouring units of level l (level 0: input)
-    sizes: list[int]                     # units per level, input (level 0) first
-    paths: list[np.ndarray]              # per level, how many paths lead from each unit to the top output
-    edges: list[np.ndarray]              # per layer l, (count, 2) (unit at level l, unit at level l+1) on a path
-    holes: int                           # input samples inside the field that no path reaches (gridding)
-
-
-def stack(layers: int, kernel: int, pattern: str) -> Stack:
-    """A stack of ``layers`` layers of kernel ``kernel`` following ``pattern`` (a key of
-    :data:`STACK_PATTERNS`), on an input just long enough for one output of the last layer.
-
-    ``paths[0]`` is :func:`stack_paths`; its nonzero entries span :func:`receptive_field` samples,
-    and its zeros inside that span are the holes that repeated equal dilations leave.
-    """
-    if pattern not in STACK_PATTERNS:
-        raise ValueError(f"unknown pattern {pattern!r}; the patterns are {list(STACK_PATTERNS)}")
-    layers, kernel = _as_int(layers, "layers"), _as_int(kernel, "kernel")
-    if layers < 1:
-        raise ValueError(f"a stack needs at least 1 layer, got {layers}")
-    spec = [(kernel, *STACK_PATTERNS[pattern](l)) for l in range(layers)]
-    field = receptive_field(spec)
-    sizes, jumps = [field], [1]
-    for k, s, d in spec:
-        sizes.append(output_size(sizes[-1], k, s, 0, d))
-        jumps.append(jumps[-1] * s)
-    top = np.zeros(sizes[-1])
-    top[(sizes[-1] - 1) // 2] = 1.0
-    paths, edges = [top], []
-    for (k, s, d), size in zip(reversed(spec), reversed(sizes[:-1])):   # from the top level down
-        above = paths[0]
-        below, _ = corr1d_backward(above, np.zeros(size), np.ones(k), s, 0, d)
-        unit = np.flatnonzero(above)[:, None]                            # (count, 1) units on a path
-        edges.insert(0, np.column_stack([(unit * s + np.arange(k) * d).ravel(), np.repeat(unit[:, 0], k)]))
-        paths.insert(0, below)
-    paths = [np.rint(p).astype(int) for p in paths]
-    reached = np.flatnonzero(paths[0])
-    holes = int(reached[-1] - reached[0] + 1 - reached.size)
-    return Stack(layers=spec, field=field, jumps=jumps, sizes=sizes, paths=paths, edges=edges, holes=holes)

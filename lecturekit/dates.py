@@ -42,12 +42,17 @@ TARGET_LENGTH = len("2026-11-26")
 
 
 class Vocab:
-    """Tokens <-> integer ids. Id 0 is padding; ``BOS`` and ``EOS`` start and end a target."""
+    """Tokens <-> integer ids. Id 0 is padding; ``BOS`` and ``EOS`` start and end a target.
+
+    Every vocabulary numbers them alike (``Vocab.pad, Vocab.bos, Vocab.eos == 0, 1, 2``), so one model,
+    one loss and one decoder serve every task.
+    """
+
+    pad, bos, eos = 0, 1, 2
 
     def __init__(self, characters: str):
         self.tokens = [PAD, BOS, EOS, *characters]
         self.index = {t: i for i, t in enumerate(self.tokens)}
-        self.pad, self.bos, self.eos = 0, 1, 2
 
     def __len__(self) -> int:
         return len(self.tokens)

@@ -11,7 +11,7 @@ character i is source character k + 1 - i.
 
 Characters are the tokens, on both sides, with the same :class:`lecturekit.dates.Vocab` and
 :class:`lecturekit.dates.Batch` as the dates: ids 0, 1, 2 are padding, start and end, so the
-models and the loss of :mod:`lecturekit.seq2seq` need nothing new. A character outside
+models of :mod:`lecturekit.seq2seq` and the loss of :mod:`lecturekit.translation` need nothing new. A character outside
 :data:`DIGITS` is a ``ValueError`` naming it.
 
 Held-out strings: every string whose digits add up to a multiple of 10 belongs to the test split
@@ -95,5 +95,5 @@ def batch_of(pairs: list[tuple[str, str]]) -> Batch:
 
 def make_batch(n: int, generator: torch.Generator, split: str = "train") -> Batch:
     """``n`` fresh random examples of ``split``, encoded and padded (a ``data`` function for
-    :func:`lecturekit.train.train`, and what ``seq2seq.fit(..., task=digits)`` draws)."""
+    :func:`lecturekit.train.train`, and what ``translation.fit(..., task=digits)`` draws)."""
     return batch_of(examples(n, generator, split))

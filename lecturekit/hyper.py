@@ -1,321 +1,50 @@
-"""Weight sharing and hypernetworks: a weight used in several places, and weights made by a network.
+"""Hypernetworks: weights that are the output of another network, w = H(u).
 
-Four ideas, in the lecture's order:
-
-1. A replicated variable. x copied into y_1, y_2, y_3 that feed a cost C:
-
-       dC = dC/dy_1 dy_1 + dC/dy_2 dy_2 + dC/dy_3 dy_3 = dx [dC/dy_1 + dC/dy_2 + dC/dy_3],
-       so  dC/dx = sum_i dC/dy_i.
-
-   Branching in the forward pass is a sum in the backward pass; and the dual: a sum in the
-   forward pass (y = x_1 + x_2 + x_3) copies dC/dy to every x_i in the backward pass.
-   :func:`copy_gradients`, :func:`sum_gradients`.
-
-2. Shared weights: one small network applied to every window of a signal, to search for a motif.
-   Its weights are replicated once per position, so their gradient is the sum over positions.
-   :class:`MotifDetector`, :func:`motif_signals`, :func:`motif_gradients`.
-
-3. A hypernetwork H(u) that outputs the weights w of a main network G(x, w); one hypernetwork
+1. A hypernetwork H(u) that outputs the weights w of a main network G(x, w); one hypernetwork
    learns a whole family of functions (sine waves, u = (frequency, phase)).
    :class:`MainNet`, :class:`HyperNet`, :class:`HyperModel`, :func:`sine_family`,
    :func:`train_hypernetwork`, :func:`hyper_view`.
 
-4. Ha, Dai & Le (2016), "HyperNetworks" (arXiv:1609.09106), section 3.1: a static hypernetwork
+2. Ha, Dai & Le (2016), "HyperNetworks" (arXiv:1609.09106), section 3.1: a static hypernetwork
    that makes every convolution kernel from a small layer embedding z^j, and its parameter count.
    :class:`StaticHyperNetwork`, :func:`static_hypernetwork_parameters`,
    :func:`ordinary_kernel_parameters`.
 
-The synthetic data (the sine family, the motif signals) is generated here, seeded by an argument.
+The sine family is generated here, seeded by an argument; every module takes a ``seed``.
 """
 
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import numpy as np
 import torch
 from torch import nn
 
-__all__ = [
-    # 1. replicated variable
-    "lecture_cost",
-    "CopyGradients",
-    "copy_gradients",
-    "SumGradients",
-    "sum_gradients",
-    # 2. shared weights over windows
-    "LECTURE_MOTIF",
-    "windows",
-    "motif_signals",
-    "MotifDetector",
-    "train_motif_detector",
-    "motif_gradients",
-    "flatten_gradients",
-    # 3. hypernetworks
-    "FREQUENCY_RANGE",
-    "PHASE_RANGE",
-    "X_RANGE",
-    "sine",
-    "SineBatch",
-    "sine_family",
-    "MainNet",
-    "HyperNet",
-    "HyperModel",
-    "train_hypernetwork",
-    "HyperView",
-    "hyper_view",
-    # 4. Ha, Dai & Le's static hypernetwork
-    "PAPER_MNIST",
-    "PAPER_RESNET",
-    "static_hypernetwork_parameters",
-    "ordinary_kernel_parameters",
-    "count_parameters",
-    "StaticHyperNetwork",
-    "ordinary_conv_stack",
-]
+from .train import one_thread, seeded
 
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread inside the block, then restore the caller's setting.
-
-    The networks here are tiny: every operation is shorter than the cost of waking a second
-    thread, and on a busy machine two threads wait for each other. Measured on the 2-core
-    machine with other jobs running: 300 hypernetwork steps took 3.3 s on one thread, 4.0 s on two.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+__all__ = ["FREQUENCY_RANGE", "PHASE_RANGE", "X_RANGE", "sine", "SineBatch", "sine_family", "MainNet", "HyperNet",
+           "HyperModel", "train_hypernetwork", "HyperView", "hyper_view", "PAPER_MNIST", "PAPER_RESNET",
+           "static_hypernetwork_parameters", "ordinary_kernel_parameters", "StaticHyperNetwork",
+           "ordinary_conv_stack"]
 
 
 # ---------------------------------------------------------------------------------------------
-# 1. The backward pass of a replicated variable
-# ---------------------------------------------------------------------------------------------
-
-def lecture_cost(y: torch.Tensor) -> torch.Tensor:
-    """C(y_1, y_2, y_3) = y_1^2 + sin(3 y_2) + y_1 y_3, summed over any trailing dimensions.
-
-    Any cost works for the lesson; this one has a coupled term (y_1 y_3) so that the three
-    branches are not independent. y: (3, ...) -> a scalar.
-    """
-    if y.shape[0] != 3:
-        raise ValueError(f"lecture_cost takes 3 copies y_1, y_2, y_3; got {y.shape[0]}")
-    return (y[0] ** 2 + torch.sin(3 * y[1]) + y[0] * y[2]).sum()
-
-
-@dataclass(frozen=True)
-class CopyGradients:
-    """x copied into y_1..y_k: autograd's dC/dx and the gradient dC/dy_i at each copy."""
-
-    x: np.ndarray       # (...)     the replicated variable
-    cost: float         # C
-    dC_dx: np.ndarray   # (...)     autograd, through the copies
-    dC_dy: np.ndarray   # (k, ...)  one row per copy; dC_dy.sum(0) == dC_dx
-
-
-def copy_gradients(x, *, copies: int = 3,
-                   cost: Callable[[torch.Tensor], torch.Tensor] = lecture_cost) -> CopyGradients:
-    """Copy x into y_1..y_k (branching in the forward pass), back-propagate C(y), in float64.
-
-    ``x`` is a number or an array (...); the copies are ``y = (x, x, ..., x)``, shape (k, ...).
-    Returns autograd's dC/dx and each dC/dy_i; the lecture's claim is dC/dx = sum_i dC/dy_i.
-    """
-    x_t = torch.tensor(np.asarray(x, dtype=float), requires_grad=True)
-    y = torch.stack([x_t] * copies)  # (k, ...): k copies of x
-    y.retain_grad()  # keep dC/dy, an intermediate gradient, to compare with dC/dx
-    c = cost(y)
-    c.backward()
-    return CopyGradients(x=x_t.detach().numpy(), cost=c.item(), dC_dx=x_t.grad.numpy(), dC_dy=y.grad.numpy())
-
-
-@dataclass(frozen=True)
-class SumGradients:
-    """y = x_1 + ... + x_k feeding C: dC/dy and autograd's dC/dx_i (each equal to dC/dy)."""
-
-    xs: np.ndarray      # (k, ...)
-    cost: float
-    dC_dy: np.ndarray   # (...)
-    dC_dxs: np.ndarray  # (k, ...): every row equals dC_dy
-
-
-def sum_gradients(xs, *, cost: Callable[[torch.Tensor], torch.Tensor] | None = None) -> SumGradients:
-    """The dual of :func:`copy_gradients`: a sum in the forward pass copies the gradient backward.
-
-    ``xs`` (k, ...) is summed over its first axis into y (...); the default cost is
-    C(y) = sum(sin(y) + y^2 / 2). In float64.
-    """
-    xs_t = torch.tensor(np.asarray(xs, dtype=float), requires_grad=True)
-    if xs_t.ndim == 0:
-        raise ValueError("xs must hold at least one term: a list of numbers or an array (k, ...)")
-    y = xs_t.sum(0)  # (k, ...) -> (...)
-    y.retain_grad()
-    c = (torch.sin(y) + y ** 2 / 2).sum() if cost is None else cost(y)
-    c.backward()
-    return SumGradients(xs=xs_t.detach().numpy(), cost=c.item(), dC_dy=y.grad.numpy(), dC_dxs=xs_t.grad.numpy())
-
-
-# ---------------------------------------------------------------------------------------------
-# 2. Shared weights: the same small network on every window of a signal
-# ---------------------------------------------------------------------------------------------
-
-#: the motif searched for: one period of a sine under a Hann window, 9 samples
-LECTURE_MOTIF = np.round(np.sin(np.linspace(0, 2 * np.pi, 9)) * np.hanning(11)[1:-1] * 2.0, 4)
-
-
-def windows(signal: torch.Tensor, size: int) -> torch.Tensor:
-    """Every window of ``size`` consecutive samples: (N, L) -> (N, P, size), P = L - size + 1.
-
-    Window p is ``signal[:, p : p + size]``. A view, not a copy (``Tensor.unfold``).
-    """
-    if signal.ndim != 2:
-        raise ValueError(f"signal must be (N, L); got shape {tuple(signal.shape)}")
-    if not 1 <= size <= signal.shape[1]:
-        raise ValueError(f"window size must be between 1 and the signal length {signal.shape[1]}; got {size}")
-    return signal.unfold(1, size, 1)  # (N, P, size)
-
-
-def motif_signals(n: int, length: int, *, rng: np.random.Generator, motif=LECTURE_MOTIF,
-                  noise: float = 0.3, max_motifs: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Noisy signals with 0..max_motifs copies of ``motif`` at random, non-overlapping places.
-
-    Returns ``(signals, targets)``: signals (n, length); targets (n, P), P = length - K + 1,
-    with targets[s, p] = 1 where a motif starts at sample p of signal s, else 0.
-    """
-    motif = np.asarray(motif, dtype=float)
-    K = len(motif)
-    if length < K:
-        raise ValueError(f"signals of length {length} cannot hold a motif of {K} samples")
-    P = length - K + 1
-    signals = noise * rng.standard_normal((n, length))
-    targets = np.zeros((n, P))
-    for s in range(n):
-        for _ in range(rng.integers(0, max_motifs + 1)):
-            free = [p for p in range(P) if not targets[s, max(0, p - K + 1): p + K].any()]
-            if not free:
-                break
-            p = int(rng.choice(free))
-            signals[s, p: p + K] += motif
-            targets[s, p] = 1.0
-    return signals, targets
-
-
-class MotifDetector(nn.Module):
-    """One small network g(window; W_1, b_1, w_2, b_2) applied to every window of a signal.
-
-        s_p = w_2 . tanh(W_1 x[p : p + K] + b_1) + b_2,    p = 0 .. L - K
-
-    The same weights at every position p: shared weights. Shapes: W_1 (H, K), b_1 (H,),
-    w_2 (H,), b_2 (); signal (N, L) -> scores (N, P), P = L - K + 1 (logits: a motif starts at p).
-    """
-
-    def __init__(self, window: int = 9, hidden: int = 4, *, seed: int = 0, dtype=torch.float32):
-        super().__init__()
-        g = torch.Generator().manual_seed(seed)
-        self.window, self.hidden = window, hidden
-        self.W_1 = nn.Parameter(torch.randn(hidden, window, generator=g, dtype=dtype) / math.sqrt(window))
-        self.b_1 = nn.Parameter(torch.zeros(hidden, dtype=dtype))
-        self.w_2 = nn.Parameter(torch.randn(hidden, generator=g, dtype=dtype) / math.sqrt(hidden))
-        self.b_2 = nn.Parameter(torch.zeros((), dtype=dtype))
-
-    @staticmethod
-    def scores(x_windows: torch.Tensor, W_1, b_1, w_2, b_2) -> torch.Tensor:
-        """g on every window; the weights either (shape as above) or one copy per position (P, ...)."""
-        # x_windows (N, P, K); W_1 (H, K) or (P, H, K) -> h (N, P, H)
-        if W_1.ndim == 2:
-            h = torch.tanh(torch.einsum("npk,hk->nph", x_windows, W_1) + b_1)
-            return torch.einsum("nph,h->np", h, w_2) + b_2
-        h = torch.tanh(torch.einsum("npk,phk->nph", x_windows, W_1) + b_1)  # b_1 (P, H)
-        return torch.einsum("nph,ph->np", h, w_2) + b_2  # b_2 (P,)
-
-    def forward(self, signal: torch.Tensor) -> torch.Tensor:
-        """signal (N, L) -> scores (N, P)."""
-        return self.scores(windows(signal, self.window), self.W_1, self.b_1, self.w_2, self.b_2)
-
-
-def _motif_loss(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    # a motif start is rare: weight the positive positions up so that the detector cannot just say "no"
-    positives = targets.sum().clamp(min=1.0)
-    pos_weight = (targets.numel() - positives) / positives
-    return nn.functional.binary_cross_entropy_with_logits(scores, targets, pos_weight=pos_weight)
-
-
-def train_motif_detector(detector: MotifDetector, signals, targets, *, steps: int = 150,
-                         lr: float = 0.03) -> np.ndarray:
-    """Fit ``detector`` to say where a motif starts (weighted cross-entropy, Adam); returns the losses."""
-    dtype = detector.W_1.dtype
-    x = torch.as_tensor(np.asarray(signals), dtype=dtype)
-    t = torch.as_tensor(np.asarray(targets), dtype=dtype)
-    opt = torch.optim.Adam(detector.parameters(), lr=lr)
-    losses = np.empty(steps)
-    with _one_thread():
-        for step in range(steps):
-            loss = _motif_loss(detector(x), t)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses[step] = loss.item()
-    return losses
-
-
-def motif_gradients(detector: MotifDetector, signals, targets) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """dC/d(weights) of the motif detector, two ways, in float64.
-
-    Returns ``(shared, per_position)``. ``shared[name]`` is autograd's gradient of the one shared
-    parameter; ``per_position[name]`` (P, ...) holds the gradients of separate copies, copy p used
-    only at window p. Summing ``per_position[name]`` over p gives ``shared[name]``: a weight used at
-    P positions receives the sum of its P contributions (as ``recurrence.shared_weight_gradients``
-    shows for the time steps of an RNN). C is the detector's training loss.
-    """
-    x = torch.as_tensor(np.asarray(signals, dtype=float))
-    t = torch.as_tensor(np.asarray(targets, dtype=float))
-    xw = windows(x, detector.window)  # (N, P, K)
-    P = xw.shape[1]
-    names = ("W_1", "b_1", "w_2", "b_2")
-    base = {name: getattr(detector, name).detach().double() for name in names}
-
-    shared = {name: value.clone().requires_grad_() for name, value in base.items()}
-    _motif_loss(MotifDetector.scores(xw, *shared.values()), t).backward()
-
-    # one copy of every weight per position: (P, ...) leaves, copy p used by window p only
-    copies = {name: value.expand(P, *value.shape).clone().requires_grad_() for name, value in base.items()}
-    _motif_loss(MotifDetector.scores(xw, *copies.values()), t).backward()
-    return ({name: v.grad.numpy() for name, v in shared.items()},
-            {name: v.grad.numpy() for name, v in copies.items()})
-
-
-def flatten_gradients(shared: dict[str, np.ndarray], per_position: dict[str, np.ndarray]):
-    """Lay the output of :func:`motif_gradients` out flat, for a picture.
-
-    Returns ``(flat_per_position (P, n), flat_shared (n,), groups)``, where n counts every weight
-    and ``groups`` lists ``(name, size)`` in the order the weights are laid out.
-    """
-    P = len(next(iter(per_position.values())))
-    flat_per_position = np.concatenate([per_position[name].reshape(P, -1) for name in shared], axis=1)
-    flat_shared = np.concatenate([shared[name].ravel() for name in shared])
-    return flat_per_position, flat_shared, [(name, shared[name].size) for name in shared]
-
-
-# ---------------------------------------------------------------------------------------------
-# 3. Hypernetworks: H(u) makes the weights w of the main network G(x, w)
+# 1. Hypernetworks: H(u) makes the weights w of the main network G(x, w)
 # ---------------------------------------------------------------------------------------------
 
 #: the family the hypernetwork learns: y = sin(frequency * x + phase) on x in X_RANGE
 FREQUENCY_RANGE = (0.5, 2.0)
-PHASE_RANGE = (0.0, 2 * math.pi)
-X_RANGE = (-math.pi, math.pi)
 
+PHASE_RANGE = (0.0, 2 * math.pi)
+
+X_RANGE = (-math.pi, math.pi)
 
 def sine(x, frequency, phase):
     """The family's member u = (frequency, phase): sin(frequency * x + phase) (numpy or torch)."""
     lib = torch if isinstance(x, torch.Tensor) else np
     return lib.sin(frequency * x + phase)
-
 
 @dataclass(frozen=True)
 class SineBatch:
@@ -324,7 +53,6 @@ class SineBatch:
     u: torch.Tensor  # (B, 2): (frequency, phase) of each task
     x: torch.Tensor  # (B, N): sample points in X_RANGE
     y: torch.Tensor  # (B, N): sin(frequency * x + phase)
-
 
 def sine_family(n_tasks: int, n_points: int, *, generator: torch.Generator) -> SineBatch:
     """``n_tasks`` random members of the family, each sampled at ``n_points`` random x.
@@ -337,7 +65,6 @@ def sine_family(n_tasks: int, n_points: int, *, generator: torch.Generator) -> S
     u = lo + (hi - lo) * r  # (B, 2)
     x = X_RANGE[0] + (X_RANGE[1] - X_RANGE[0]) * torch.rand(n_tasks, n_points, generator=generator)
     return SineBatch(u=u, x=x, y=sine(x, u[:, :1], u[:, 1:]))
-
 
 class MainNet(nn.Module):
     """The main network G(x, w): one input, ``hidden`` tanh units, one output. No weights of its own.
@@ -369,7 +96,6 @@ class MainNet(nn.Module):
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         return self.units(x, w).sum(-1) + self.split(w)["b_2"][:, None]  # (B, N)
 
-
 class HyperNet(nn.Module):
     """The hypernetwork H(u): u = (frequency, phase) -> the main network's weights w.
 
@@ -396,7 +122,6 @@ class HyperNet(nn.Module):
         f = torch.stack([u[:, 0], torch.cos(u[:, 1]), torch.sin(u[:, 1])], dim=-1)  # (B, 2) -> (B, 3)
         return self.layers(f)  # (B, n_weights)
 
-
 class HyperModel(nn.Module):
     """H and G together: y = G(x, H(u)). Only H has trainable parameters.
 
@@ -407,8 +132,7 @@ class HyperModel(nn.Module):
     def __init__(self, *, main_hidden: int = 16, hyper_hidden: int = 32, seed: int = 0):
         super().__init__()
         self.main = MainNet(main_hidden)
-        with torch.random.fork_rng(devices=[]):  # nn.Linear draws from the global generator: seed a fork of it
-            torch.manual_seed(seed)
+        with seeded(seed):  # nn.Linear draws from the global generator: seed a fork of it
             self.hyper = HyperNet(self.main.n_weights, hyper_hidden)
         g = torch.Generator().manual_seed(seed)
         H = main_hidden
@@ -425,20 +149,19 @@ class HyperModel(nn.Module):
         """The weights H(u) as named tensors: w_1, b_1, w_2 (B, H) and b_2 (B,)."""
         return self.main.split(self.hyper(u))
 
-
 def train_hypernetwork(model: HyperModel, *, steps: int = 800, tasks: int = 32, points: int = 64,
                        lr: float = 5e-3, seed: int = 0) -> np.ndarray:
     """Train H so that G(x, H(u)) fits sin(frequency x + phase) over the family; returns the losses.
 
     Each step draws ``tasks`` fresh members of the family with ``points`` samples each, and takes
     one Adam step on the mean squared error; the learning rate decays to 0 along a cosine. Seeded
-    by ``seed``. Runs on one thread (see ``_one_thread``).
+    by ``seed``. Runs on one thread (see :func:`lecturekit.train.one_thread`).
     """
     generator = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps)
     losses = np.empty(steps)
-    with _one_thread():
+    with one_thread():
         for step in range(steps):
             batch = sine_family(tasks, points, generator=generator)
             loss = ((model(batch.x, batch.u) - batch.y) ** 2).mean()
@@ -448,7 +171,6 @@ def train_hypernetwork(model: HyperModel, *, steps: int = 800, tasks: int = 32, 
             schedule.step()
             losses[step] = loss.item()
     return losses
-
 
 @dataclass(frozen=True)
 class HyperView:
@@ -463,7 +185,6 @@ class HyperView:
     weights: dict[str, np.ndarray]  # w_1, b_1, w_2 (H,) and b_2 ()
     mse: float                     # mean squared error on the grid
     in_training_range: bool        # was the frequency inside the range H was trained on? (phase is periodic)
-
 
 def hyper_view(model: HyperModel, frequency: float, phase: float, *, n_points: int = 200) -> HyperView:
     """One forward pass of H and G for u = (frequency, phase), on a grid of ``n_points`` x."""
@@ -485,15 +206,15 @@ def hyper_view(model: HyperModel, frequency: float, phase: float, *, n_points: i
 
 
 # ---------------------------------------------------------------------------------------------
-# 4. Ha, Dai & Le (2016): a static hypernetwork for convolution kernels
+# 2. Ha, Dai & Le (2016): a static hypernetwork for convolution kernels
 # ---------------------------------------------------------------------------------------------
 
 #: the paper's MNIST setting: the 7x7 kernel of a 16 -> 16 channel layer, made from z^j of size 4
 PAPER_MNIST = dict(n_z=4, d=4, n_in=16, n_out=16, f_size=7, n_layers=1)
+
 #: the paper's residual-network setting: every 3x3 kernel is built of 16 x 16 blocks,
 #: each block made from its own embedding z^j of size N_z = 64 (d = N_z); n_layers counts blocks
 PAPER_RESNET = dict(n_z=64, d=64, n_in=16, n_out=16, f_size=3)
-
 
 def static_hypernetwork_parameters(*, n_z: int, d: int, n_in: int, n_out: int, f_size: int, n_layers: int) -> int:
     """The learnable parameters of Ha, Dai & Le's static hypernetwork (arXiv:1609.09106, section 3.1).
@@ -506,16 +227,9 @@ def static_hypernetwork_parameters(*, n_z: int, d: int, n_in: int, n_out: int, f
     """
     return n_z * n_layers + d * (n_z + 1) * n_in + f_size * n_out * f_size * (d + 1)
 
-
 def ordinary_kernel_parameters(*, n_in: int, n_out: int, f_size: int, n_layers: int) -> int:
     """The kernels of D ordinary convolution layers, stored directly: D N_in f_size N_out f_size."""
     return n_layers * n_in * f_size * n_out * f_size
-
-
-def count_parameters(module: nn.Module) -> int:
-    """The number of trainable numbers in a torch module."""
-    return sum(p.numel() for p in module.parameters() if p.requires_grad)
-
 
 class StaticHyperNetwork(nn.Module):
     """Ha, Dai & Le's static hypernetwork: D kernels K^j (N_out, N_in, f, f) from embeddings z^j.
@@ -532,8 +246,7 @@ class StaticHyperNetwork(nn.Module):
     def __init__(self, *, n_z: int, d: int, n_in: int, n_out: int, f_size: int, n_layers: int, seed: int = 0):
         super().__init__()
         self.n_z, self.d, self.n_in, self.n_out, self.f_size, self.n_layers = n_z, d, n_in, n_out, f_size, n_layers
-        with torch.random.fork_rng(devices=[]):  # seeded without touching the caller's generator
-            torch.manual_seed(seed)
+        with seeded(seed):  # seeded without touching the caller's generator
             self.z = nn.Parameter(0.1 * torch.randn(n_layers, n_z))      # (D, N_z): the layer embeddings z^j
             self.first = nn.Linear(n_z, n_in * d)                          # W_i, B_i for i = 1..N_in
             self.out = nn.Linear(d, f_size * n_out * f_size)               # W_out, B_out
@@ -548,7 +261,7 @@ class StaticHyperNetwork(nn.Module):
         """Layer j's kernel (N_out, N_in, f, f)."""
         return self.forward()[j]
 
-
-def ordinary_conv_stack(*, n_in: int, n_out: int, f_size: int, n_layers: int) -> nn.ModuleList:
+def ordinary_conv_stack(*, n_in: int, n_out: int, f_size: int, n_layers: int, seed: int = 0) -> nn.ModuleList:
     """D ordinary ``nn.Conv2d`` layers whose kernels are the parameters (no biases, as in the count)."""
-    return nn.ModuleList(nn.Conv2d(n_in, n_out, f_size, bias=False) for _ in range(n_layers))
+    with seeded(seed):
+        return nn.ModuleList(nn.Conv2d(n_in, n_out, f_size, bias=False) for _ in range(n_layers))

@@ -22,6 +22,8 @@ from typing import Callable, Literal
 import numpy as np
 import torch
 
+from .train import one_thread
+
 __all__ = [
     "euler",
     "rk4",
@@ -274,10 +276,8 @@ def fit_neural_ode(times, z, *, hidden: int = 32, iterations: int = 100, segment
     gen = torch.Generator().manual_seed(seed)
     offsets = torch.arange(segment + 1)
     losses = np.empty(iterations)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     start = time.perf_counter()
-    try:
+    with one_thread():
         for it in range(iterations):
             first = torch.randint(0, len(data) - segment, (batch,), generator=gen)  # (B,)
             target = data[first[None, :] + offsets[:, None]]  # (segment + 1, B, n)
@@ -287,6 +287,4 @@ def fit_neural_ode(times, z, *, hidden: int = 32, iterations: int = 100, segment
             loss.backward()
             opt.step()
             losses[it] = loss.item()
-    finally:
-        torch.set_num_threads(threads)
     return NeuralODEFit(func=func, losses=losses, seconds=time.perf_counter() - start, h=h, method=method)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import torch
 
-Nonlinearity = Literal["tanh"] | None
+#: the recurrences here: linear (None or "linear") or "tanh"
+Nonlinearity = Literal["tanh", "linear"] | None
 
 __all__ = [
     "scaled_rotation",
@@ -37,13 +37,13 @@ __all__ = [
     "log_spectral_norms",
     "regime",
     "saturated_fixed_point",
-    "shared_weight_gradients",
+    "log_backprop_norms",
+    "check_recurrence",
+    "Nonlinearity",
     "Exploration",
     "explore",
+    "LOG_FLOAT_MAX",
     "LOG10_FLOAT_MAX",
-    "clip_by_norm",
-    "leaky_rollout",
-    "euler",
 ]
 
 #: log of the largest float64, about 709.78: exp() of more than this is inf
@@ -59,7 +59,8 @@ def scaled_rotation(scale: float, theta: float) -> np.ndarray:
     return float(scale) * np.array([[c, s], [-s, c]])
 
 
-def _check_recurrence(W, z0, steps, nonlinearity) -> tuple[np.ndarray, np.ndarray]:
+def check_recurrence(W, z0, steps, nonlinearity) -> tuple[np.ndarray, np.ndarray]:
+    """W and z0 as float arrays, or a ``ValueError`` saying what is wrong with W, z0, steps or the nonlinearity."""
     W = np.asarray(W, dtype=float)
     z0 = np.asarray(z0, dtype=float)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
@@ -113,7 +114,7 @@ def rollout(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
     Returns an array (steps + 1, n) with row t = z_t. Entries beyond float64's range are
     +-inf (never NaN); use :func:`log_state_norms` to see how large they are.
     """
-    W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
+    W, z0 = check_recurrence(W, z0, steps, nonlinearity)
     return _from_scaled(*_scaled_rollout(W, z0, int(steps), nonlinearity))
 
 
@@ -125,7 +126,7 @@ def _from_scaled(dirs: np.ndarray, logs: np.ndarray) -> np.ndarray:
 
 def log_state_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> np.ndarray:
     """Natural log of ||z_t|| for t = 0..steps (-inf where z_t = 0); finite even where z_t overflows."""
-    W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
+    W, z0 = check_recurrence(W, z0, steps, nonlinearity)
     return _scaled_rollout(W, z0, int(steps), nonlinearity)[1]
 
 
@@ -136,7 +137,7 @@ def log_gradient_norms(W, z0, steps: int, nonlinearity: Nonlinearity = None) -> 
     and adding the log of the factor, so the result is finite whatever the product's size
     (-inf only where a Jacobian is exactly singular).
     """
-    W, z0 = _check_recurrence(W, z0, steps, nonlinearity)
+    W, z0 = check_recurrence(W, z0, steps, nonlinearity)
     return _log_gradient_norms(W, z0, int(steps), nonlinearity)
 
 
@@ -165,6 +166,34 @@ def log_spectral_norms(jacobians) -> np.ndarray:
         unit[t], log_scale[t] = G, log_g
     with np.errstate(divide="ignore"):
         return log_scale + np.log(np.linalg.norm(unit, 2, axis=(1, 2)))  # batched spectral norms
+
+
+def log_backprop_norms(W, z, grad_T, nonlinearity: Nonlinearity = None) -> np.ndarray:
+    """Natural log of ||dC/dz_t|| for t = 0..T in the RNN z_t = W z_(t-1) (or tanh(W z_(t-1))).
+
+        dC/dz_(t-1) = dC/dz_t A_t,   A_t = W (linear) or diag(1 - z_t^2) W (tanh).
+
+    W (n, n); z (T + 1, n) the states (only used for tanh); grad_T (n,) is dC/dz_T. This is
+    what back-propagation carries: one row vector, O(n^2) per step, no (n, n) product. The
+    vector is renormalised at each step, so the result is finite whatever its size (-inf once
+    it is exactly 0).
+    """
+    W, z = np.asarray(W, dtype=float), np.asarray(z, dtype=float)
+    g = np.asarray(grad_T, dtype=float)
+    T = z.shape[0] - 1
+    slopes = (1.0 - z[1:] ** 2) if nonlinearity == "tanh" else np.ones_like(z[1:])  # (T, n)
+    out = np.full(T + 1, -np.inf)
+    norm = np.linalg.norm(g)
+    if norm == 0:
+        return out
+    g, out[T] = g / norm, np.log(norm)
+    for t in range(T, 0, -1):
+        g = (g * slopes[t - 1]) @ W  # dC/dz_(t-1) = dC/dz_t diag(slope_t) W, (n,)
+        norm = np.linalg.norm(g)
+        if norm == 0:
+            break
+        g, out[t - 1] = g / norm, out[t] + np.log(norm)
+    return out
 
 
 def _log_gradient_norms(W, z0, steps, nonlinearity, states=None):
@@ -218,35 +247,6 @@ def saturated_fixed_point(scale: float) -> float:
     return z
 
 
-def shared_weight_gradients(W, U, xs, z0, target) -> tuple[np.ndarray, np.ndarray]:
-    """dC/dW for the RNN z_t = tanh(W z_(t-1) + U x_t), C = 0.5 ||z_T - target||^2, two ways.
-
-    Returns ``(shared, per_step)``: ``shared`` (n, n) is autograd's gradient for the one W
-    used at every step; ``per_step`` (T, n, n) holds the gradient of a separate copy W_t used
-    only at step t. Summing ``per_step`` over t gives ``shared``: a weight used T times
-    receives the sum of its T contributions. Shapes: W (n, n), U (n, m), xs (T, m), z0 (n,).
-    """
-    W = torch.as_tensor(np.asarray(W, dtype=float))
-    U = torch.as_tensor(np.asarray(U, dtype=float))
-    xs = torch.as_tensor(np.asarray(xs, dtype=float))
-    z0 = torch.as_tensor(np.asarray(z0, dtype=float))
-    target = torch.as_tensor(np.asarray(target, dtype=float))
-    if xs.ndim != 2 or U.shape != (W.shape[0], xs.shape[1]):
-        raise ValueError(f"expected xs (T, m) and U (n, m); got xs {tuple(xs.shape)}, U {tuple(U.shape)}")
-
-    def cost(weights):  # weights: one (n, n) matrix per step
-        z = z0
-        for W_t, x_t in zip(weights, xs):
-            z = torch.tanh(W_t @ z + U @ x_t)  # (n,)
-        return 0.5 * ((z - target) ** 2).sum()
-
-    shared = W.clone().requires_grad_()
-    cost([shared] * len(xs)).backward()
-    copies = [W.clone().requires_grad_() for _ in range(len(xs))]
-    cost(copies).backward()
-    return shared.grad.numpy(), np.stack([c.grad.numpy() for c in copies])
-
-
 @dataclass(frozen=True)
 class Exploration:
     """Everything the eigenvalue explorer shows for one setting of its sliders."""
@@ -258,6 +258,14 @@ class Exploration:
     log10_gradient_norms: np.ndarray  # (T + 1,) log10 ||dz_T/dz_t||
     regime: str  # 'exploding', 'vanishing' or 'propagating'
     first_overflow: int | None  # first t whose ||z_t|| exceeds float64, if any
+    first_zero: int | None  # first t with z_t = 0 exactly (log10 ||z_t|| = -inf), if any
+
+    def path(self, steps: int) -> np.ndarray:
+        """z_0 ... z_steps divided by the largest ||z_t|| among them, (steps + 1, 2) (fewer rows if T
+        is smaller): the shape of the trajectory, whatever its size (states that are all 0 stay 0)."""
+        z = self.z[: steps + 1]
+        reach = float(np.linalg.norm(z, axis=1).max())
+        return z / reach if reach > 0 else z
 
 
 #: log10 of the largest float64, about 308.25
@@ -271,12 +279,13 @@ def explore(scale: float, angle: float, steps: int, nonlinearity: str = "linear"
         raise ValueError(f"scale is the eigenvalues' modulus and must be >= 0; got {scale}")
     nl = None if nonlinearity == "linear" else nonlinearity
     W = scaled_rotation(scale, np.deg2rad(angle))
-    W, z0 = _check_recurrence(W, z0, steps, nl)
+    W, z0 = check_recurrence(W, z0, steps, nl)
     dirs, logs = _scaled_rollout(W, z0, int(steps), nl)
     z = _from_scaled(dirs, logs)
     log_z = logs / np.log(10)
     log_g = _log_gradient_norms(W, z0, int(steps), nl, states=z) / np.log(10)
     over = np.nonzero(log_z > LOG10_FLOAT_MAX)[0]
+    zero = np.nonzero(np.isneginf(log_z))[0]
     return Exploration(
         W=W,
         eigenvalues=np.linalg.eigvals(W),
@@ -285,7 +294,5 @@ def explore(scale: float, angle: float, steps: int, nonlinearity: str = "linear"
         log10_gradient_norms=log_g,
         regime=regime(log_g[0] * np.log(10)),
         first_overflow=int(over[0]) if over.size else None,
+        first_zero=int(zero[0]) if zero.size else None,
     )
-
-
-from .tricks import clip_by_norm, leaky_rollout; from .odes import euler  # noqa: E402,E702  (RNN tricks, notebook 03)

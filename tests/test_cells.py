@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from lecturekit import cells
+from lecturekit import bptt, cells, gates
 from lecturekit.exercises import gru_lstm as ex
 
 F64 = torch.float64
@@ -134,9 +134,9 @@ def test_lecture_gru_equals_numpy_equations():
 
 
 def test_the_two_gru_conventions_differ_unless_the_reset_gate_is_saturated():
-    assert cells.gru_variant_gap(0.0) > 0.05
-    assert cells.gru_variant_gap(20.0) < 1e-6   # r_t = 1 everywhere: U_h (1 * h) = 1 * (U_h h)
-    assert cells.gru_variant_gap(-20.0) < 1e-6  # r_t = 0 everywhere: both candidates ignore h
+    assert gates.gru_variant_gap(0.0) > 0.05
+    assert gates.gru_variant_gap(20.0) < 1e-6   # r_t = 1 everywhere: U_h (1 * h) = 1 * (U_h h)
+    assert gates.gru_variant_gap(-20.0) < 1e-6  # r_t = 0 everywhere: both candidates ignore h
 
 
 @pytest.mark.parametrize("dtype, tol", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
@@ -209,7 +209,7 @@ def test_lstm_sequence_backward_passes_gradcheck():
     U = torch.randn(4 * H, H, generator=g, dtype=F64, requires_grad=True)
     h0 = torch.randn(B, H, generator=g, dtype=F64, requires_grad=True)
     c0 = torch.randn(B, H, generator=g, dtype=F64, requires_grad=True)
-    assert torch.autograd.gradcheck(cells.LSTMSequence.apply, (wx, U, h0, c0))
+    assert torch.autograd.gradcheck(bptt.LSTMSequence.apply, (wx, U, h0, c0))
 
 
 def test_rnn_equals_torch_rnncell_and_layer():
@@ -268,8 +268,8 @@ def test_a_gru_with_its_update_gate_shut_copies_its_state():
 
 
 def test_gradient_flow_shows_gates_that_remember():
-    closed = cells.gradient_flow(recurrent_scale=1.0, remember_bias=0.0, steps=60)
-    open_ = cells.gradient_flow(recurrent_scale=1.0, remember_bias=6.0, steps=60)
+    closed = gates.gradient_flow(recurrent_scale=1.0, remember_bias=0.0, steps=60)
+    open_ = gates.gradient_flow(recurrent_scale=1.0, remember_bias=6.0, steps=60)
     for r in (closed, open_):
         assert set(r.norms) == {"rnn", "gru", "lstm"}
         for values in r.norms.values():
@@ -280,21 +280,21 @@ def test_gradient_flow_shows_gates_that_remember():
     assert ratio(closed, "lstm") < 1e-8 and ratio(closed, "gru") < 1e-8
     assert ratio(open_, "rnn") == ratio(closed, "rnn") < 1e-8  # the tanh RNN has no gate to open
     with pytest.raises(ValueError, match="steps"):
-        cells.gradient_flow(steps=0)
+        gates.gradient_flow(steps=0)
 
 
 def test_sequence_regressor_reads_the_last_step():
     torch.manual_seed(15)
     layer = nn.LSTM(2, 4)
-    model = cells.SequenceRegressor(layer, 4)
+    model = gates.SequenceRegressor(layer, 4)
     x = torch.randn(5, 7, 2)  # (batch, T, input)
     y = model(x)
     assert y.shape == (5,)
-    ours = cells.SequenceRegressor(cells.LSTMCell.from_torch(layer), 4)
+    ours = gates.SequenceRegressor(cells.LSTMCell.from_torch(layer), 4)
     ours.readout.load_state_dict(model.readout.state_dict())
     assert torch.allclose(ours(x), y, atol=1e-6)
     with pytest.raises(ValueError, match="batch_first"):
-        cells.SequenceRegressor(nn.GRU(2, 4, batch_first=True), 4)(x)
+        gates.SequenceRegressor(nn.GRU(2, 4, batch_first=True), 4)(x)
 
 
 # --- the exercises: typical wrong answers get a message that helps ------------------------------

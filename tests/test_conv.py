@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-from lecturekit import conv
+from lecturekit import conv, invariance, motifs, wiring
 
 GRID_1D = list(itertools.product([1, 2, 3], [1, 2, 3], [0, 1, 2], [1, 2, 4]))  # kernel, stride, padding, dilation
 
@@ -255,27 +255,27 @@ def _torch_receptive_field(layers):
     [(3, 1, 1), (3, 1, 2), (3, 1, 4)], [(5, 2), (3, 1, 2), (2, 3)], [(1, 2), (3, 1)], [(3, 1, 2)] * 3,
 ])
 def test_receptive_field(layers):
-    assert conv.receptive_field(layers) == _closed_form(layers)
+    assert wiring.receptive_field(layers) == _closed_form(layers)
     if layers:
-        assert conv.receptive_field(layers) == _torch_receptive_field(layers)
-        paths = conv.stack_paths(layers)
+        assert wiring.receptive_field(layers) == _torch_receptive_field(layers)
+        paths = wiring.stack_paths(layers)
         nz = np.flatnonzero(paths)
-        assert nz[-1] - nz[0] + 1 == conv.receptive_field(layers)
+        assert nz[-1] - nz[0] + 1 == wiring.receptive_field(layers)
 
 
 def test_receptive_field_examples_and_errors():
-    assert conv.receptive_field([(3, 1)] * 3) == 7
-    assert conv.receptive_field([(2, 1, d) for d in (1, 2, 4, 8)]) == 16
+    assert wiring.receptive_field([(3, 1)] * 3) == 7
+    assert wiring.receptive_field([(2, 1, d) for d in (1, 2, 4, 8)]) == 16
     with pytest.raises(ValueError):
-        conv.receptive_field([(3,)])
+        wiring.receptive_field([(3,)])
     with pytest.raises(ValueError):
-        conv.receptive_field([(3, 0)])
+        wiring.receptive_field([(3, 0)])
 
 
 def test_stack_paths_shows_gridding_of_equal_dilations():
-    dense = conv.stack_paths([(2, 1, d) for d in (1, 2, 4, 8)])
+    dense = wiring.stack_paths([(2, 1, d) for d in (1, 2, 4, 8)])
     assert (dense == 1).all() and dense.size == 16               # every sample, exactly one path
-    gridded = conv.stack_paths([(3, 1, 2)] * 3)
+    gridded = wiring.stack_paths([(3, 1, 2)] * 3)
     assert (gridded[1::2] == 0).all() and (gridded[::2] > 0).all()  # the odd samples are never seen
 
 
@@ -283,7 +283,7 @@ def test_stack_paths_shows_gridding_of_equal_dilations():
 
 @pytest.mark.parametrize("n,k,s,p,d", [(7, 3, 2, 1, 1), (9, 2, 3, 0, 1), (10, 3, 1, 2, 3), (5, 1, 1, 0, 1)])
 def test_connectivity_and_gradient_counts_agree_with_torch(n, k, s, p, d):
-    taps = conv.connectivity(n, k, s, p, d)
+    taps = wiring.connectivity(n, k, s, p, d)
     o = conv.output_size(n, k, s, p, d)
     assert taps.shape == (o, n + 2 * p)
     # output i reads padded inputs i*s + j*d through tap j
@@ -292,7 +292,7 @@ def test_connectivity_and_gradient_counts_agree_with_torch(n, k, s, p, d):
     # the gradient count of each input is torch's dC/dx for y.sum() with unit weights
     x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
     F.conv1d(x, torch.ones(1, 1, k, dtype=torch.float64), stride=s, padding=p, dilation=d).sum().backward()
-    counts = conv.gradient_counts(n, k, s, p, d)
+    counts = wiring.gradient_counts(n, k, s, p, d)
     np.testing.assert_array_equal(counts, x.grad[0, 0].numpy())
     np.testing.assert_array_equal(counts, (taps >= 0).sum(axis=0)[p:p + n])
 
@@ -341,36 +341,36 @@ def test_exercise_other_right_answers_pass(exercise, answer):
 
 def test_shift_is_the_lectures_translation():
     x = np.arange(1, 6)
-    np.testing.assert_array_equal(conv.shift(x, 2), [3, 4, 5, 0, 0])     # tau(x)_i = x_(i+2)
-    np.testing.assert_array_equal(conv.shift(x, -1), [0, 1, 2, 3, 4])
-    np.testing.assert_array_equal(conv.shift(x, 7), np.zeros(5))
+    np.testing.assert_array_equal(motifs.shift(x, 2), [3, 4, 5, 0, 0])     # tau(x)_i = x_(i+2)
+    np.testing.assert_array_equal(motifs.shift(x, -1), [0, 1, 2, 3, 4])
+    np.testing.assert_array_equal(motifs.shift(x, 7), np.zeros(5))
     img = np.arange(12).reshape(3, 4)
-    np.testing.assert_array_equal(conv.shift(img, 1, axis=0), np.vstack([img[1:], np.zeros((1, 4))]))
+    np.testing.assert_array_equal(motifs.shift(img, 1, axis=0), np.vstack([img[1:], np.zeros((1, 4))]))
 
 
 def test_plant_motif_and_local_maxima_find_it_again():
     rng = np.random.default_rng(0)
     motif = np.array([0.5, 1.5, 1.0, -1.0, -1.5, -0.5])
-    x = conv.plant_motif(rng.normal(scale=0.3, size=120), motif, [10, 50, 100])
+    x = motifs.plant_motif(rng.normal(scale=0.3, size=120), motif, [10, 50, 100])
     y = conv.corr1d(x, motif)
-    np.testing.assert_array_equal(conv.local_maxima(y, 0.5 * motif @ motif)[:, 0], [10, 50, 100])
-    img = conv.plant_motif(np.zeros((10, 12)), np.ones((2, 3)), [(1, 2), (6, 8)])
+    np.testing.assert_array_equal(motifs.local_maxima(y, 0.5 * motif @ motif)[:, 0], [10, 50, 100])
+    img = motifs.plant_motif(np.zeros((10, 12)), np.ones((2, 3)), [(1, 2), (6, 8)])
     assert img.sum() == 12 and img[1:3, 2:5].min() == 1
     cross = np.array([[-1, 1, -1], [1, 1, 1], [-1, 1, -1]])
-    found = conv.local_maxima(conv.corr2d(conv.plant_motif(np.zeros((9, 9)), cross, [(0, 0), (5, 4)]), cross), 4)
+    found = motifs.local_maxima(conv.corr2d(motifs.plant_motif(np.zeros((9, 9)), cross, [(0, 0), (5, 4)]), cross), 4)
     np.testing.assert_array_equal(found, [[0, 0], [5, 4]])
     with pytest.raises(ValueError, match="does not fit"):
-        conv.plant_motif(np.zeros(5), np.ones(3), [3])
+        motifs.plant_motif(np.zeros(5), np.ones(3), [3])
 
 
 def test_equivariance_gap():
     rng = np.random.default_rng(1)
     x, w = rng.normal(size=40), rng.normal(size=5)
     for t in range(5):
-        inside, border = conv.equivariance_gap(x, w, t)
+        inside, border = invariance.equivariance_gap(x, w, t)
         assert inside < 1e-12                                  # stride 1: equivariant inside
         assert (border > 1e-3) == (t > 0)                      # the zeros shifted in change the border
-        inside2, _ = conv.equivariance_gap(x, w, t, stride=2)
+        inside2, _ = invariance.equivariance_gap(x, w, t, stride=2)
         assert (inside2 < 1e-12) == (t % 2 == 0)               # stride 2: only even shifts
 
 
@@ -403,7 +403,7 @@ def test_notebook_07_wrong_answers_fail_with_a_helpful_message(exercise, answer,
 @pytest.mark.parametrize("exercise,answer", [
     (ex7.output_size, lambda n, k, s, p, d: conv.output_size(n, k, s, p, d)),
     (ex7.output_size, lambda n, k, s, p, d: int(np.floor((n + 2 * p - k - (k - 1) * (d - 1)) / s)) + 1),
-    (ex7.receptive_field, conv.receptive_field),
+    (ex7.receptive_field, wiring.receptive_field),
     (ex7.fewest_dilations, lambda t: sorted(ex7._fewest_dilations(t), reverse=True)),   # any order works
 ])
 def test_notebook_07_other_right_answers_pass(exercise, answer):
@@ -412,4 +412,4 @@ def test_notebook_07_other_right_answers_pass(exercise, answer):
 
 def test_fewest_dilations_reference_is_wavenets_stack():
     assert ex7._fewest_dilations(64) == [1, 2, 4, 8, 16, 32]
-    assert conv.receptive_field([(2, 1, d) for d in ex7._fewest_dilations(100)]) == 100
+    assert wiring.receptive_field([(2, 1, d) for d in ex7._fewest_dilations(100)]) == 100

@@ -1,32 +1,26 @@
-"""The Dashboard machinery: errors shown in the figure, and the fast (blitted) path drawing
-exactly what a full redraw draws."""
+"""The Dashboard machinery and the control specs, on a toy dashboard: errors shown in the figure,
+the fast (blitted) path drawing exactly what a full redraw draws, render_png and show drawing every
+artist, the layout fixed after the first picture. The real dashboards: tests/test_dashboards.py."""
 
-import io
+import dataclasses
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
-from PIL import Image
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.lines import Line2D
 
-from lecturekit.widgets import Dashboard, IntSlider, Slider, new_figure, render_png
+from lecturekit.widgets import (ChoiceSpec, ControlSpec, Dashboard, IntSliderSpec, LogSliderSpec, SliderSpec, TextSpec,
+                                new_figure, render_png, show, with_defaults)
+from tests.helpers import assert_blit_is_full_redraw, pixels
 
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
-def assert_same_picture(a: bytes, b: bytes) -> None:
-    """Equal but for stacking: a dynamic artist is drawn on top of the static ones, so where the
-    line crosses an axis spine a few pixels differ from a full redraw (which draws by z-order)."""
-    pa, pb = pixels(a), pixels(b)
-    assert pa.shape == pb.shape
-    differ = (pa != pb).any(axis=-1)
-    assert differ.mean() < 1e-3, f"{differ.sum()} pixels differ"
+SPECS = {"amplitude": SliderSpec(min=0.0, max=3.0, step=0.25, value=0.5), "n": IntSliderSpec(min=0, max=50, value=20)}
 
 
 def make(dynamic: bool) -> Dashboard:
     fig = new_figure(6, 3)
     ax = fig.subplots()
-    (line,) = ax.plot([], [], color="C0")
+    (line,) = ax.plot([], [], color="C0", lw=3)
     note = ax.text(0.05, 0.9, "", transform=ax.transAxes)
 
     def compute(amplitude: float, n: int):
@@ -43,18 +37,22 @@ def make(dynamic: bool) -> Dashboard:
         ax.set_ylim(-half, half)
         note.set_text(f"max {np.abs(y).max():.2f}")
 
-    specs = {"amplitude": Slider(0.0, 3.0, 0.25, 0.5), "n": IntSlider(0, 50, 20)}
-    return Dashboard(specs, compute, draw, fig, dynamic=[line, note] if dynamic else None)
+    return Dashboard(SPECS, compute, draw, fig, dynamic=[line, note] if dynamic else None)
 
 
-def full_render(d: Dashboard) -> bytes:
-    for artist in d.dynamic:
-        artist.set_animated(False)
-    try:
-        return render_png(d.figure)
-    finally:
-        for artist in d.dynamic:
-            artist.set_animated(True)
+def red_pixels(png: bytes) -> int:
+    p = pixels(png).astype(int)
+    return int(((p[..., 0] > 200) & (p[..., 1] < 60) & (p[..., 2] < 60)).sum())
+
+
+def test_render_png_draws_animated_artists():
+    """canvas.print_png alone leaves an animated artist out; render_png draws it, and leaves it animated."""
+    fig = new_figure(4, 3)
+    (line,) = fig.subplots().plot([0, 1], [0, 1], color="red", lw=4)
+    drawn = red_pixels(render_png(fig))
+    line.set_animated(True)
+    assert red_pixels(render_png(fig)) == drawn > 100
+    assert line.get_animated()
 
 
 @pytest.mark.parametrize("moves", [[0.75], [0.75, 1.0, 2.5], [2.5, 3.0, 0.25]])
@@ -62,14 +60,35 @@ def test_fast_path_draws_what_a_full_redraw_draws(moves):
     d = make(dynamic=True)
     for amplitude in moves:
         d.controls["amplitude"].value = amplitude
-        assert_same_picture(d.png, full_render(d))
+        assert_blit_is_full_redraw(d, f"amplitude = {amplitude}")
 
 
 def test_the_same_state_gives_the_same_picture_with_or_without_blitting():
     fast, slow = make(dynamic=True), make(dynamic=False)
     for amplitude in (1.5, 0.25):
         fast.controls["amplitude"].value = slow.controls["amplitude"].value = amplitude
-        assert_same_picture(fast.png, slow.png)
+        np.testing.assert_array_equal(pixels(fast.png), pixels(slow.png))
+
+
+def test_the_figure_of_a_blitting_dashboard_draws_whole(monkeypatch):
+    """The dashboard marks its dynamic artists animated only while it draws the background, so the
+    figure's own picture (render_png, show) has them, and the same pixels as the dashboard's."""
+    d = make(dynamic=True)
+    d.controls["amplitude"].value = 2.5
+    assert not any(a.get_animated() for a in d.dynamic)
+    shown = []
+    monkeypatch.setattr("lecturekit.widgets.dashboard.display", lambda image: shown.append(image.data))
+    show(d.figure)
+    np.testing.assert_array_equal(pixels(shown[0]), pixels(d.png))
+    np.testing.assert_array_equal(pixels(render_png(d.figure)), pixels(d.png))
+
+
+def test_the_layout_is_fixed_after_the_first_picture():
+    d = make(dynamic=False)
+    assert not isinstance(d.figure.get_layout_engine(), ConstrainedLayoutEngine)
+    position = d.figure.axes[0].get_position().bounds
+    d.controls["amplitude"].value = 3.0
+    assert d.figure.axes[0].get_position().bounds == position
 
 
 @pytest.mark.parametrize("dynamic", [True, False])
@@ -78,12 +97,66 @@ def test_a_value_error_is_a_message_in_the_figure_and_the_dashboard_recovers(dyn
     good = d.png
     d.controls["n"].value = 0
     assert d.error == "n must be at least 1" and d.result is None
+    assert d.notice.get_visible() and d.notice.get_text() == d.error
     assert d.png != good
+    assert_blit_is_full_redraw(d, "the message")
     d.controls["n"].value = 20
-    assert d.error is None
+    assert d.error is None and not d.notice.get_visible()
     np.testing.assert_array_equal(pixels(d.png), pixels(good))
 
 
 def test_every_slider_value_is_listed():
-    assert Slider(0.0, 1.0, 0.25, 0.5).values() == [0.0, 0.25, 0.5, 0.75, 1.0]
-    assert IntSlider(2, 10, 4, step=4).values() == [2, 6, 10]
+    assert SliderSpec(min=0.0, max=1.0, step=0.25, value=0.5).values() == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert IntSliderSpec(min=2, max=10, step=4, value=6).values() == [2, 6, 10]
+    assert LogSliderSpec(min=-1, max=1, step=1, value=1.0).values() == [0.1, 1.0, 10.0]
+    assert ChoiceSpec(options=("a", "b"), value="b").values() == ["a", "b"]
+    assert TextSpec(value="x", examples=("y", "x", "")).values() == ["x", "y", ""]
+
+
+def test_specs_take_keywords_only_and_check_their_default():
+    with pytest.raises(TypeError):
+        IntSliderSpec(20, 1000, 100)  # which is the step, which the default? Keywords say.
+    with pytest.raises(TypeError):
+        SliderSpec(0.0, 1.0, 0.1, 0.5)
+    with pytest.raises(ValueError, match="outside"):
+        SliderSpec(min=0.0, max=1.0, step=0.1, value=1.5)
+    with pytest.raises(ValueError, match="not one of the options"):
+        ChoiceSpec(options=("linear", "tanh"), value="relu")
+    with pytest.raises(ValueError, match="outside"):
+        LogSliderSpec(min=-1, max=1, step=0.5, value=100.0)
+
+
+def test_specs_build_their_widgets_and_follow_the_protocol():
+    cases = [(SliderSpec(min=0.0, max=1.0, step=0.1, value=0.3), widgets.FloatSlider),
+             (LogSliderSpec(min=-2, max=2, step=0.1, value=1.0), widgets.FloatLogSlider),
+             (IntSliderSpec(min=0, max=9, value=4, description="k"), widgets.IntSlider),
+             (ChoiceSpec(options=(2, 4), value=4), widgets.ToggleButtons),
+             (TextSpec(value="hi", placeholder="type"), widgets.Text)]
+    for spec, kind in cases:
+        assert isinstance(spec, ControlSpec)
+        control = spec.build("name")
+        assert isinstance(control, kind) and control.value == spec.value
+        assert control.description == (spec.description or "name")
+
+
+def test_with_defaults_replaces_starting_values_only():
+    specs = with_defaults(SPECS, {"n": 7})
+    assert specs["n"] == dataclasses.replace(SPECS["n"], value=7) and specs["amplitude"] is SPECS["amplitude"]
+    assert SPECS["n"].value == 20  # the original is left alone
+    with pytest.raises(ValueError, match="the controls are"):
+        with_defaults(SPECS, {"m": 1})
+    with pytest.raises(ValueError, match="outside"):
+        with_defaults(SPECS, {"n": 99})
+
+
+def test_dynamic_artists_are_drawn_in_the_order_a_full_drawing_stacks_them():
+    """Listed in any order, the dynamic artists still stack as z-order says (here: a thick line
+    under a thin one that crosses it), and the frame of their axes is drawn over them."""
+    fig = new_figure(4, 3)
+    ax = fig.subplots()
+    below = ax.add_line(Line2D([0, 1], [0.5, 0.5], color="red", lw=8, zorder=2))
+    above = ax.add_line(Line2D([0.5, 0.5], [0, 1], color="blue", lw=2, zorder=3))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    d = Dashboard({}, lambda: None, lambda result: None, fig, dynamic=[above, below])
+    assert_blit_is_full_redraw(d, "crossing lines")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import dates, digits, seq2seq
+from lecturekit import dates, digits, seq2seq, translation
 
 
 def test_examples_are_seeded_reversed_and_of_every_length():
@@ -62,7 +62,7 @@ def test_characters_outside_the_digits_are_named():
 
 def test_evaluation_counts_only_the_real_characters_of_shorter_targets():
     # two targets, of 2 and 4 characters: 1 + 3 of the 6 real characters right
-    ev = seq2seq.Evaluation(lengths=np.array([2, 4]), exact=np.array([False, False]),
+    ev = translation.Evaluation(lengths=np.array([2, 4]), exact=np.array([False, False]),
                             per_position=np.array([[True, False, False, False], [True, True, True, False]]),
                             outputs=["", ""], real=np.array([[True, True, False, False], [True] * 4]))
     assert ev.character_accuracy == pytest.approx(4 / 6)
@@ -80,22 +80,22 @@ def _model(attends: bool):
 
 def test_translate_and_evaluate_take_the_digit_task():
     model = _model(attends=True)
-    t = seq2seq.translate(model, "40915", task=digits)
+    t = translation.translate(model, "40915", task=digits)
     assert t.source_tokens == list("40915") and t.weights.shape == (len(t.output_tokens), 5)
     assert len(t.output_tokens) <= digits.TARGET_LENGTH + 1
     np.testing.assert_allclose(t.weights.sum(1), 1.0, atol=1e-5)
     pairs = digits.examples(40, seed=1, split="test")
-    ev = seq2seq.evaluate(model, pairs, batch_size=16, task=digits)
+    ev = translation.evaluate(model, pairs, batch_size=16, task=digits)
     assert ev.per_position.shape == ev.real.shape == (40, max(len(s) for s, _ in pairs))
     assert ev.real.sum() == sum(len(s) for s, _ in pairs)
     with pytest.raises(ValueError, match="outside the vocabulary"):
-        seq2seq.translate(model, "26 nov", task=digits)
+        translation.translate(model, "26 nov", task=digits)
 
 
 def test_a_fixed_size_state_trained_briefly_gets_short_strings_right_and_long_ones_wrong():
     model = _model(attends=False)
-    seq2seq.fit(model, task=digits, steps=100, batch_size=256, lr=1.5e-2, clip=5.0, progress=False)
-    ev = seq2seq.evaluate(model, digits.examples(600, seed=1, split="test"), task=digits)
+    translation.fit(model, task=digits, steps=100, batch_size=256, lr=1.5e-2, clip=5.0, progress=False)
+    ev = translation.evaluate(model, digits.examples(600, seed=1, split="test"), task=digits)
     b = ev.by_length([2, 4, 13, 17])
     assert b["exact"][0] >= 0.9, f"2-3 digits: exact match {b['exact'][0]:.2f}"
     assert b["exact"][2] <= 0.1, f"13-16 digits: exact match {b['exact'][2]:.2f}"

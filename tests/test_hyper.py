@@ -9,7 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lecturekit import hyper
+from lecturekit import hyper, motifs, sharing, train
 from lecturekit.exercises import shared_weights as ex
 
 finite = st.floats(-3, 3, allow_nan=False)
@@ -21,7 +21,7 @@ finite = st.floats(-3, 3, allow_nan=False)
 def test_copy_gradient_is_the_sum_of_the_branches_and_matches_the_lecture_formula():
     # C = y1^2 + sin(3 y2) + y1 y3 with y1 = y2 = y3 = x: by hand, dC/dy = (2 y1 + y3, 3 cos(3 y2), y1)
     x = 0.7
-    g = hyper.copy_gradients(x)
+    g = sharing.copy_gradients(x)
     expected_dy = np.array([2 * x + x, 3 * math.cos(3 * x), x])
     np.testing.assert_allclose(g.dC_dy, expected_dy, rtol=1e-14)
     np.testing.assert_allclose(g.dC_dx, expected_dy.sum(), rtol=1e-14)
@@ -31,31 +31,31 @@ def test_copy_gradient_is_the_sum_of_the_branches_and_matches_the_lecture_formul
 @given(st.lists(finite, min_size=1, max_size=5))
 @settings(max_examples=30, deadline=None)
 def test_copy_gradient_sum_holds_for_any_x(xs):
-    g = hyper.copy_gradients(np.array(xs))
+    g = sharing.copy_gradients(np.array(xs))
     assert g.dC_dy.shape == (3, len(xs))
     np.testing.assert_allclose(g.dC_dy.sum(0), g.dC_dx, rtol=1e-12, atol=1e-12)
 
 
 def test_copy_gradient_against_finite_differences():
     x, h = 0.4, 1e-6
-    g = hyper.copy_gradients(x)
-    c = lambda v: hyper.copy_gradients(v).cost  # noqa: E731
+    g = sharing.copy_gradients(x)
+    c = lambda v: sharing.copy_gradients(v).cost  # noqa: E731
     assert g.dC_dx == pytest.approx((c(x + h) - c(x - h)) / (2 * h), rel=1e-8)
 
 
 def test_copy_gradients_with_any_number_of_copies_and_any_cost():
-    g = hyper.copy_gradients(1.5, copies=5, cost=lambda y: (torch.arange(1, 6) * y ** 2).sum())
+    g = sharing.copy_gradients(1.5, copies=5, cost=lambda y: (torch.arange(1, 6) * y ** 2).sum())
     np.testing.assert_allclose(g.dC_dy, 2 * 1.5 * np.arange(1, 6))
     assert g.dC_dx == pytest.approx(2 * 1.5 * 15)
 
 
 def test_lecture_cost_needs_three_copies():
     with pytest.raises(ValueError, match="3 copies"):
-        hyper.copy_gradients(1.0, copies=2)
+        sharing.copy_gradients(1.0, copies=2)
 
 
 def test_a_sum_forward_copies_the_gradient_backward():
-    g = hyper.sum_gradients([0.2, -0.5, 1.1])
+    g = sharing.sum_gradients([0.2, -0.5, 1.1])
     y = 0.2 - 0.5 + 1.1
     assert g.dC_dy == pytest.approx(math.cos(y) + y, rel=1e-14)  # C = sin(y) + y^2 / 2
     np.testing.assert_allclose(g.dC_dxs, [g.dC_dy] * 3, rtol=1e-15)
@@ -63,7 +63,7 @@ def test_a_sum_forward_copies_the_gradient_backward():
 
 def test_sum_gradients_rejects_a_bare_number():
     with pytest.raises(ValueError, match="at least one term"):
-        hyper.sum_gradients(1.0)
+        sharing.sum_gradients(1.0)
 
 
 # --- 2. shared weights over windows ----------------------------------------------------------
@@ -71,23 +71,23 @@ def test_sum_gradients_rejects_a_bare_number():
 
 def test_windows_are_every_slice_of_the_signal():
     x = torch.arange(12.0).reshape(2, 6)
-    w = hyper.windows(x, 4)
+    w = sharing.windows(x, 4)
     assert w.shape == (2, 3, 4)
     for p in range(3):
         assert torch.equal(w[:, p], x[:, p:p + 4])
     with pytest.raises(ValueError, match="between 1 and"):
-        hyper.windows(x, 7)
+        sharing.windows(x, 7)
     with pytest.raises(ValueError, match=r"\(N, L\)"):
-        hyper.windows(x[0], 2)
+        sharing.windows(x[0], 2)
 
 
 def test_motif_signals_put_the_motif_where_the_targets_say():
-    signals, targets = hyper.motif_signals(20, 50, rng=np.random.default_rng(3), noise=0.0)
-    K = len(hyper.LECTURE_MOTIF)
+    signals, targets = motifs.motif_signals(20, 50, rng=np.random.default_rng(3), noise=0.0)
+    K = len(motifs.LECTURE_MOTIF)
     assert signals.shape == (20, 50) and targets.shape == (20, 50 - K + 1)
     assert targets.sum() > 0
     for s, p in zip(*np.nonzero(targets)):
-        np.testing.assert_allclose(signals[s, p:p + K], hyper.LECTURE_MOTIF)
+        np.testing.assert_allclose(signals[s, p:p + K], motifs.LECTURE_MOTIF)
     # no motif overlaps another: without noise, the signal is zero outside the marked windows
     covered = np.zeros_like(signals, dtype=bool)
     for s, p in zip(*np.nonzero(targets)):
@@ -97,13 +97,13 @@ def test_motif_signals_put_the_motif_where_the_targets_say():
 
 
 def test_motif_signals_are_seeded():
-    a = hyper.motif_signals(5, 40, rng=np.random.default_rng(7))
-    b = hyper.motif_signals(5, 40, rng=np.random.default_rng(7))
+    a = motifs.motif_signals(5, 40, rng=np.random.default_rng(7))
+    b = motifs.motif_signals(5, 40, rng=np.random.default_rng(7))
     np.testing.assert_array_equal(a[0], b[0])
 
 
 def test_detector_applies_the_same_network_to_every_window():
-    det = hyper.MotifDetector(window=5, hidden=3, seed=1, dtype=torch.float64)
+    det = sharing.MotifDetector(window=5, hidden=3, seed=1, dtype=torch.float64)
     x = torch.randn(2, 12, dtype=torch.float64)
     scores = det(x)
     assert scores.shape == (2, 8)
@@ -113,9 +113,9 @@ def test_detector_applies_the_same_network_to_every_window():
 
 
 def test_shared_weight_gradient_is_the_sum_over_positions():
-    signals, targets = hyper.motif_signals(6, 40, rng=np.random.default_rng(0))
-    det = hyper.MotifDetector(seed=2)
-    shared, per_position = hyper.motif_gradients(det, signals, targets)
+    signals, targets = motifs.motif_signals(6, 40, rng=np.random.default_rng(0))
+    det = sharing.MotifDetector(seed=2)
+    shared, per_position = sharing.motif_gradients(det, signals, targets)
     P = 40 - det.window + 1
     for name, grad in shared.items():
         assert per_position[name].shape == (P, *grad.shape)
@@ -126,10 +126,10 @@ def test_shared_weight_gradient_is_the_sum_over_positions():
 
 
 def test_shared_gradient_matches_the_detectors_own_autograd():
-    signals, targets = hyper.motif_signals(4, 30, rng=np.random.default_rng(5))
-    det = hyper.MotifDetector(seed=3, dtype=torch.float64)
-    shared, _ = hyper.motif_gradients(det, signals, targets)
-    loss = hyper._motif_loss(det(torch.as_tensor(signals)), torch.as_tensor(targets))
+    signals, targets = motifs.motif_signals(4, 30, rng=np.random.default_rng(5))
+    det = sharing.MotifDetector(seed=3, dtype=torch.float64)
+    shared, _ = sharing.motif_gradients(det, signals, targets)
+    loss = sharing.motif_loss(det(torch.as_tensor(signals)), torch.as_tensor(targets))
     loss.backward()
     for name in shared:
         np.testing.assert_allclose(getattr(det, name).grad.numpy(), shared[name], rtol=1e-12)
@@ -140,17 +140,17 @@ def test_template_gradient_exercise_is_the_shared_weight_sum_for_a_linear_detect
     rng = np.random.default_rng(4)
     x, g = rng.normal(size=12), rng.normal(size=9)
     w = torch.zeros(4, dtype=torch.float64, requires_grad=True)
-    s = hyper.windows(torch.as_tensor(x)[None], 4)[0] @ w  # (P,)
+    s = sharing.windows(torch.as_tensor(x)[None], 4)[0] @ w  # (P,)
     (s * torch.as_tensor(g)).sum().backward()
     np.testing.assert_allclose(ex.template_gradient.reference(x, g), w.grad.numpy(), rtol=1e-12)
 
 
 def test_training_finds_the_motif():
-    signals, targets = hyper.motif_signals(64, 60, rng=np.random.default_rng(0))
-    det = hyper.MotifDetector(seed=0)
-    losses = hyper.train_motif_detector(det, signals, targets)
+    signals, targets = motifs.motif_signals(64, 60, rng=np.random.default_rng(0))
+    det = sharing.MotifDetector(seed=0)
+    losses = sharing.train_motif_detector(det, signals, targets)
     assert losses[-1] < 0.2 * losses[0]
-    test_x, test_t = hyper.motif_signals(100, 60, rng=np.random.default_rng(1))
+    test_x, test_t = motifs.motif_signals(100, 60, rng=np.random.default_rng(1))
     with torch.no_grad():
         found = det(torch.as_tensor(test_x, dtype=torch.float32)).numpy() > 0
     assert (found & (test_t > 0)).sum() / test_t.sum() > 0.9  # recall
@@ -179,7 +179,7 @@ def test_sine_family_shapes_ranges_and_seed():
 
 def test_main_net_is_the_formula_with_the_given_weights():
     G = hyper.MainNet(hidden=3)
-    assert G.n_weights == 10 and hyper.count_parameters(G) == 0  # G owns no weights
+    assert G.n_weights == 10 and train.count_parameters(G) == 0  # G owns no weights
     w = torch.arange(10.0)[None] / 10  # w_1 = (0, .1, .2), b_1 = (.3, .4, .5), w_2 = (.6, .7, .8), b_2 = .9
     x = torch.tensor([[0.5, -1.0]])
     expected = torch.tanh(x[0, :, None] * torch.tensor([0, .1, .2]) + torch.tensor([.3, .4, .5])) @ torch.tensor(
@@ -200,7 +200,7 @@ def test_hypernetwork_output_shapes_and_named_weights():
     # different u, different weights: the main network's weights are a function of u
     assert not torch.allclose(weights["w_1"][0], weights["w_1"][1])
     # only H is trained: every parameter belongs to the hypernetwork
-    assert hyper.count_parameters(model) == hyper.count_parameters(model.hyper)
+    assert train.count_parameters(model) == train.count_parameters(model.hyper)
 
 
 def test_hypernetwork_phase_is_periodic():
@@ -263,10 +263,10 @@ def test_paper_mnist_counts():
 ])
 def test_formula_counts_the_instantiated_torch_modules(setting):
     net = hyper.StaticHyperNetwork(**setting)
-    assert hyper.count_parameters(net) == hyper.static_hypernetwork_parameters(**setting)
+    assert train.count_parameters(net) == hyper.static_hypernetwork_parameters(**setting)
     plain = {k: v for k, v in setting.items() if k not in ("n_z", "d")}
     convs = hyper.ordinary_conv_stack(**plain)
-    assert hyper.count_parameters(convs) == hyper.ordinary_kernel_parameters(**plain)
+    assert train.count_parameters(convs) == hyper.ordinary_kernel_parameters(**plain)
     # the exercise's reference is the same formula
     assert ex.hypernetwork_parameters.reference(*setting.values()) == hyper.static_hypernetwork_parameters(**setting)
 

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lecturekit import pooling
+from lecturekit import invariance, motifs, pooling
 from lecturekit.pooling import avg_pool, lp_pool, lp_pool_grad, lse_pool, lse_pool_grad, max_pool
 
 RNG = np.random.default_rng(8)
@@ -351,22 +351,22 @@ def _shift_by_definition(x, tau):  # the lecture's tau(x)_i = x_(i+tau), one ind
 @pytest.mark.parametrize("tau", [-9, -3, -1, 0, 1, 2, 7, 8, 12])
 def test_shift_follows_the_lecture(tau):
     x = np.arange(1.0, 9.0)
-    np.testing.assert_array_equal(pooling.shift(x, tau), _shift_by_definition(x, tau))
+    np.testing.assert_array_equal(motifs.shift(x, tau), _shift_by_definition(x, tau))
     image = RNG.normal(size=(5, 8))
     expected = np.stack([_shift_by_definition(row, tau) for row in image])
-    np.testing.assert_array_equal(pooling.shift(image, (0, tau)), expected)
-    np.testing.assert_array_equal(pooling.shift(image, tau), expected)
-    np.testing.assert_array_equal(pooling.shift(image, (tau, 0)), np.stack(
+    np.testing.assert_array_equal(motifs.shift(image, (0, tau)), expected)
+    np.testing.assert_array_equal(motifs.shift(image, tau), expected)
+    np.testing.assert_array_equal(motifs.shift(image, (tau, 0)), np.stack(
         [_shift_by_definition(col, tau) for col in image.T]).T)
 
 
 def test_shift_bad_arguments():
     with pytest.raises(ValueError, match="tau must be"):
-        pooling.shift(np.ones(3), 1.5)
+        motifs.shift(np.ones(3), 1.5)
     with pytest.raises(ValueError, match="tau must be"):
-        pooling.shift(np.ones((3, 3)), (1, 2, 3))
+        motifs.shift(np.ones((3, 3)), (1, 2, 3))
     with pytest.raises(ValueError, match="needs at least 2 axes"):
-        pooling.shift(np.ones(3), (1, 1))
+        motifs.shift(np.ones(3), (1, 1))
 
 
 def _torch_features(x, w, threshold=0.0):  # x (B, H, W), w (K, K) -> relu(conv2d - threshold) (B, H', W')
@@ -374,26 +374,26 @@ def _torch_features(x, w, threshold=0.0):  # x (B, H, W), w (K, K) -> relu(conv2
 
 
 def test_convolution_is_equivariant_and_not_invariant():
-    images = pooling.random_motif_images(6, 24, pooling.PLUS, margin=6, rng=np.random.default_rng(1))
-    r = pooling.shift_errors(images, pooling.PLUS, range(7), windows=[2, 4])
+    images = motifs.random_motif_images(6, 24, motifs.PLUS, margin=6, rng=np.random.default_rng(1))
+    r = invariance.shift_errors(images, motifs.PLUS, range(7), windows=[2, 4])
     np.testing.assert_allclose(r.equivariance, 0.0, atol=1e-12)
     assert r.conv_change[0] == 0.0 and np.all(r.conv_change[1:] > 0.3)
     # the same with torch's conv2d: f(T x) = T f(x)
     for tau in range(7):
-        f_shifted = F.conv2d(_t(pooling.shift(images, (0, tau)))[:, None], _t(pooling.PLUS)[None, None])
-        f = F.conv2d(_t(images)[:, None], _t(pooling.PLUS)[None, None])
-        np.testing.assert_allclose(f_shifted.numpy(), pooling.shift(f.numpy(), (0, tau)), atol=1e-12)
+        f_shifted = F.conv2d(_t(motifs.shift(images, (0, tau)))[:, None], _t(motifs.PLUS)[None, None])
+        f = F.conv2d(_t(images)[:, None], _t(motifs.PLUS)[None, None])
+        np.testing.assert_allclose(f_shifted.numpy(), motifs.shift(f.numpy(), (0, tau)), atol=1e-12)
 
 
 def test_where_equivariance_and_invariance_break():
     # a motif within K - 1 = 4 pixels of the right edge: f(T x) sees it in the last columns, T f(x) has zeros
-    right = pooling.motif_image(16, [(pooling.PLUS, 5, 10)])
-    r = pooling.shift_errors(right[None], pooling.PLUS, [0, 1, 2, 3], windows=[2])
+    right = motifs.motif_image(16, [(motifs.PLUS, 5, 10)])
+    r = invariance.shift_errors(right[None], motifs.PLUS, [0, 1, 2, 3], windows=[2])
     assert r.equivariance[0] == 0.0 and np.all(r.equivariance[1:] > 0.1)
     np.testing.assert_allclose(r.global_change, 0.0, atol=1e-12)
     # a motif one pixel from the left edge: still equivariant, but shifted out of the image from tau = 2
-    left = pooling.motif_image(16, [(pooling.PLUS, 5, 1)])
-    r = pooling.shift_errors(left[None], pooling.PLUS, [0, 1, 2, 3], windows=[2])
+    left = motifs.motif_image(16, [(motifs.PLUS, 5, 1)])
+    r = invariance.shift_errors(left[None], motifs.PLUS, [0, 1, 2, 3], windows=[2])
     np.testing.assert_allclose(r.equivariance, 0.0, atol=1e-12)
     np.testing.assert_allclose(r.global_change[:2], 0.0, atol=1e-12)
     assert np.all(r.global_change[2:] > 0.1)
@@ -401,10 +401,10 @@ def test_where_equivariance_and_invariance_break():
 
 def test_pooling_is_locally_invariant_and_global_pooling_invariant():
     # margin 12 = 8 + K - 1: the largest shift keeps even the partial matches of the template inside
-    images = pooling.random_motif_images(64, 36, pooling.PLUS, margin=12, rng=np.random.default_rng(2))
+    images = motifs.random_motif_images(64, 36, motifs.PLUS, margin=12, rng=np.random.default_rng(2))
     windows = [2, 4, 8, 16]
     for pool, threshold in [("max", 0.0), ("max", 4.0), ("avg", 0.0), ("L2", 4.0)]:
-        r = pooling.shift_errors(images, pooling.PLUS, range(9), windows, pool=pool, threshold=threshold)
+        r = invariance.shift_errors(images, motifs.PLUS, range(9), windows, pool=pool, threshold=threshold)
         assert np.all(r.pooled_change[:, 0] == 0.0)
         np.testing.assert_allclose(r.global_change, 0.0, atol=1e-12)
         # a bigger window changes less (or as little), at every shift, and less on average;
@@ -415,18 +415,18 @@ def test_pooling_is_locally_invariant_and_global_pooling_invariant():
 
 
 def test_max_pooling_turns_a_shift_by_its_window_into_a_shift_by_one():
-    image = pooling.motif_image(29, [(pooling.PLUS, 10, 12)])  # feature map 25 x 25... cut to 24 by the windows
+    image = motifs.motif_image(29, [(motifs.PLUS, 10, 12)])  # feature map 25 x 25... cut to 24 by the windows
     k = 4
-    a = _torch_features(image[None], pooling.PLUS).numpy()[0]
-    a_shifted = _torch_features(pooling.shift(image, (0, k))[None], pooling.PLUS).numpy()[0]
-    np.testing.assert_array_equal(max_pool(a_shifted, (k, k)), pooling.shift(max_pool(a, (k, k)), (0, 1)))
+    a = _torch_features(image[None], motifs.PLUS).numpy()[0]
+    a_shifted = _torch_features(motifs.shift(image, (0, k))[None], motifs.PLUS).numpy()[0]
+    np.testing.assert_array_equal(max_pool(a_shifted, (k, k)), motifs.shift(max_pool(a, (k, k)), (0, 1)))
 
 
 def test_detect_matches_torch():
     rng = np.random.default_rng(3)
-    image = pooling.motif_image(20, [(pooling.PLUS, 3, 4), (pooling.CROSS, 12, 10)], noise=0.2, rng=rng)
-    d = pooling.detect(image, pooling.PLUS, threshold=5.0, window=4)
-    a = _torch_features(image[None], pooling.PLUS, 5.0)
+    image = motifs.motif_image(20, [(motifs.PLUS, 3, 4), (motifs.DIAGONAL_CROSS, 12, 10)], noise=0.2, rng=rng)
+    d = invariance.detect(image, motifs.PLUS, threshold=5.0, window=4)
+    a = _torch_features(image[None], motifs.PLUS, 5.0)
     np.testing.assert_allclose(d.activation, a.numpy()[0], atol=1e-12)
     np.testing.assert_allclose(d.pooled, F.max_pool2d(a[:, None], 4).numpy()[0, 0], atol=1e-12)
     assert d.score == pytest.approx(float(a.max()))
@@ -434,28 +434,28 @@ def test_detect_matches_torch():
     row, col = np.unravel_index(np.argmax(d.activation), d.activation.shape)
     assert (row, col) == (3, 4)
     assert d.activation[10:15, 8:13].max() == 0.0
-    avg = pooling.detect(image, pooling.PLUS, threshold=5.0, window=4, pool="avg")
+    avg = invariance.detect(image, motifs.PLUS, threshold=5.0, window=4, pool="avg")
     np.testing.assert_allclose(avg.pooled, F.avg_pool2d(a[:, None], 4).numpy()[0, 0], atol=1e-12)
     with pytest.raises(ValueError, match="pool must be one of"):
-        pooling.detect(image, pooling.PLUS, threshold=5.0, window=4, pool="median")
+        invariance.detect(image, motifs.PLUS, threshold=5.0, window=4, pool="median")
 
 
 def test_motif_images():
-    image = pooling.motif_image((6, 7), [(pooling.PLUS, 1, 2)])
+    image = motifs.motif_image((6, 7), [(motifs.PLUS, 1, 2)])
     assert image.shape == (6, 7) and image.sum() == 9 and image[3, 2:7].tolist() == [1.0] * 5
     with pytest.raises(ValueError, match="does not fit"):
-        pooling.motif_image(6, [(pooling.PLUS, 2, 2)])
+        motifs.motif_image(6, [(motifs.PLUS, 2, 2)])
     with pytest.raises(ValueError, match="needs a random generator"):
-        pooling.motif_image(6, [], noise=0.1)
-    a = pooling.random_motif_images(50, 16, margin=3, rng=np.random.default_rng(0))
-    b = pooling.random_motif_images(50, 16, margin=3, rng=np.random.default_rng(0))
+        motifs.motif_image(6, [], noise=0.1)
+    a = motifs.random_motif_images(50, 16, margin=3, rng=np.random.default_rng(0))
+    b = motifs.random_motif_images(50, 16, margin=3, rng=np.random.default_rng(0))
     np.testing.assert_array_equal(a, b)  # seeded
     assert a.shape == (50, 16, 16) and np.all(a.sum(axis=(1, 2)) == 9)
     border = np.ones((16, 16), bool)
     border[3:13, 3:13] = False
     assert a[:, border].sum() == 0  # every motif at least 3 pixels from each edge
     with pytest.raises(ValueError, match="does not fit"):
-        pooling.random_motif_images(1, 8, margin=2, rng=np.random.default_rng(0))
+        motifs.random_motif_images(1, 8, margin=2, rng=np.random.default_rng(0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,7 +481,7 @@ def _naive_lse(z, beta):
     (ex.lp_pool_grad, lambda z, p: np.sign(z) * (np.abs(z) / lp_pool(z, p)) ** p, "check the power"),
     (ex.lp_pool_grad, lambda z, p: np.sign(z), "differs"),
     (ex.shift, lambda x, t: np.roll(x, -t), "wraps around"),
-    (ex.shift, lambda x, t: pooling.shift(x, -t), "content moves left"),
+    (ex.shift, lambda x, t: motifs.shift(x, -t), "content moves left"),
     (ex.shift, lambda x, t: np.roll(x, t), "and wrapped around"),
     (ex.shift, lambda x, t: np.concatenate([x[t:], x[:t] * 0])[:-1], "shape"),
 ])
@@ -503,11 +503,13 @@ def test_exercise_references_match_lecturekit():
     z = RNG.normal(size=5)
     assert ex.lse_pool.reference(z, 2.0) == pytest.approx(float(lse_pool(z, 2.0)))
     np.testing.assert_allclose(ex.lp_pool_grad.reference(z, 3.0), lp_pool_grad(z, 3.0))
-    np.testing.assert_allclose(ex.shift.reference(z, 2), pooling.shift(z, 2))
+    np.testing.assert_allclose(ex.shift.reference(z, 2), motifs.shift(z, 2))
 
 
 def test_docstring_examples():
     import doctest
 
     result = doctest.testmod(pooling, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted == 5 and result.failed == 0  # max, avg, lp, lse, shift
+    assert result.attempted == 4 and result.failed == 0  # max, avg, lp, lse
+    result = doctest.testmod(motifs, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted == 1 and result.failed == 0  # shift

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import recurrence
+from lecturekit import recurrence, sharing
 
 
 def autograd_gradient_norms(W, z0, steps, nonlinearity=None):
@@ -122,7 +122,7 @@ def test_shared_weight_gradient_is_the_sum_of_per_step_gradients():
     rng = np.random.default_rng(3)
     W, U = rng.normal(size=(3, 3)), rng.normal(size=(3, 2))
     xs, z0 = rng.normal(size=(7, 2)), rng.normal(size=3)
-    shared, per_step = recurrence.shared_weight_gradients(W, U, xs, z0, np.ones(3))
+    shared, per_step = sharing.shared_weight_gradients(W, U, xs, z0, np.ones(3))
     assert per_step.shape == (7, 3, 3)
     np.testing.assert_allclose(per_step.sum(axis=0), shared, rtol=1e-12, atol=1e-14)
     # and the shared gradient really is dC/dW: a centred finite difference on one entry

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import dates, seq2seq
+from lecturekit import dates, seq2seq, translation
 
 
 def _attention(seed=0, q=3, k=4, h=5):
@@ -126,17 +126,17 @@ def test_translate_names_characters_outside_the_vocabulary():
     torch.manual_seed(0)
     model = seq2seq.AttentionSeq2Seq(hidden_size=16, attention_size=8)
     with pytest.raises(ValueError, match=r"outside the vocabulary: '!', '\?'"):
-        seq2seq.translate(model, "26 nov 2026?!")
+        translation.translate(model, "26 nov 2026?!")
     with pytest.raises(ValueError, match="empty"):
-        seq2seq.translate(model, "   ")
-    t = seq2seq.translate(model, "  26 Nov 2026 ")
+        translation.translate(model, "   ")
+    t = translation.translate(model, "  26 Nov 2026 ")
     assert t.text == "26 nov 2026" and t.source_tokens == list("26 nov 2026")
     assert t.weights.shape == (len(t.output_tokens), 11)
     np.testing.assert_allclose(t.weights.sum(1), 1.0, atol=1e-5)
 
 
 def test_evaluation_bins_by_length():
-    ev = seq2seq.Evaluation(lengths=np.array([8, 9, 20, 30]), exact=np.array([True, False, True, True]),
+    ev = translation.Evaluation(lengths=np.array([8, 9, 20, 30]), exact=np.array([True, False, True, True]),
                             per_position=np.ones((4, 10), bool), outputs=[""] * 4)
     bins = ev.by_length([8, 10, 25, 38])
     assert bins["count"].tolist() == [2, 1, 1]
@@ -152,7 +152,7 @@ FIXED = [("26 november 2026", "2026-11-26"), ("nov 3, 2001", "2001-11-03"), ("fr
 def small_model():
     torch.manual_seed(0)
     model = seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32)
-    history = seq2seq.fit(model, steps=400, batch_size=64, lr=1e-2, target_accuracy=0.997, progress=False)
+    history = translation.fit(model, steps=400, batch_size=64, lr=1e-2, target_accuracy=0.997, progress=False)
     return model, history
 
 
@@ -160,15 +160,15 @@ def test_a_small_trained_model_translates_fixed_examples(small_model):
     model, history = small_model
     assert len(history) < 400, "the small model did not reach 99.7% character accuracy in 400 steps"
     for text, iso in FIXED:
-        t = seq2seq.translate(model, text)
+        t = translation.translate(model, text)
         assert t.output == iso, f"{text!r} -> {t.output!r}, expected {iso}"
-    ev = seq2seq.evaluate(model, dates.examples(300, seed=1, split="test"))
+    ev = translation.evaluate(model, dates.examples(300, seed=1, split="test"))
     assert ev.exact_match >= 0.9
 
 
 def test_the_trained_attention_looks_at_the_year_for_the_year(small_model):
     model, _ = small_model
-    t = seq2seq.translate(model, "26 november 2026")
+    t = translation.translate(model, "26 november 2026")
     year_columns = slice(12, 16)                         # "2026" at the end of the source
     assert t.weights[:4, year_columns].sum(1).min() > 0.5  # the first four output characters: the year
 
@@ -222,8 +222,8 @@ def test_decoding_and_training_restore_torchs_thread_setting():
     before = torch.get_num_threads()
     torch.manual_seed(0)
     model = seq2seq.AttentionSeq2Seq(hidden_size=8, attention_size=8)
-    seq2seq.translate(model, "26 nov 2026")
-    seq2seq.fit(model, steps=2, batch_size=4, progress=False)
+    translation.translate(model, "26 nov 2026")
+    translation.fit(model, steps=2, batch_size=4, progress=False)
     assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="target_accuracy"):
-        seq2seq.fit(model, steps=2, target_accuracy=1.5, progress=False)
+        translation.fit(model, steps=2, target_accuracy=1.5, progress=False)

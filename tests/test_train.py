@@ -129,7 +129,7 @@ def test_cosine_decay_follows_the_cosine_down_to_zero():
     seen = []
     h = train.train(model, lambda m, _b: -m.weight.sum(), lambda g: None, steps=4,
                     optimizer=torch.optim.SGD(model.parameters(), lr=1.0), decay="cosine", progress=False,
-                    callback=lambda _h: seen.append(float(model.weight)), every=1)
+                    callback=lambda _h: seen.append(float(model.weight.detach())), every=1)
     expected = [sum((1 + math.cos(math.pi * k / 4)) / 2 for k in range(j + 1)) for j in range(4)]
     assert seen == pytest.approx(expected, abs=1e-6)
     assert len(h) == 4

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import recurrence, tricks
+from lecturekit import clipping, recurrence, tricks
 from lecturekit.exercises import rnn_tricks as ex
 
 # --- clipping -------------------------------------------------------------------------------------
@@ -23,7 +23,7 @@ def test_clip_by_norm_agrees_with_torch_clip_grad_norm(threshold):
     gen = torch.Generator().manual_seed(0)
     parts = [torch.randn(4, 3, generator=gen, dtype=torch.float64) * 2,
              torch.randn(5, generator=gen, dtype=torch.float64)]
-    ours = tricks.clip_by_norm(parts, threshold)
+    ours = clipping.clip_by_norm(parts, threshold)
     theirs = _torch_clipped(parts, threshold)
     for a, b in zip(ours, theirs):
         # torch divides by (norm + 1e-6): a relative difference of at most 1e-6 / norm
@@ -32,31 +32,22 @@ def test_clip_by_norm_agrees_with_torch_clip_grad_norm(threshold):
 
 def test_clip_by_norm_is_algorithm_1():
     g = np.array([3.0, 4.0])  # norm 5
-    clipped = tricks.clip_by_norm(g, 1.0)
+    clipped = clipping.clip_by_norm(g, 1.0)
     np.testing.assert_allclose(clipped, [0.6, 0.8])  # length 1, same direction
-    np.testing.assert_array_equal(tricks.clip_by_norm(g, 5.0), g)  # at the threshold: unchanged
-    np.testing.assert_array_equal(tricks.clip_by_norm(g, 7.0), g)
+    np.testing.assert_array_equal(clipping.clip_by_norm(g, 5.0), g)  # at the threshold: unchanged
+    np.testing.assert_array_equal(clipping.clip_by_norm(g, 7.0), g)
     np.testing.assert_array_equal(g, [3.0, 4.0])  # the caller's array is untouched
     t = torch.tensor([[3.0, 0.0], [0.0, 4.0]])
-    out = tricks.clip_by_norm(t, 2.5)
+    out = clipping.clip_by_norm(t, 2.5)
     assert isinstance(out, torch.Tensor) and out.shape == t.shape
     torch.testing.assert_close(out, t / 2)
-    assert tricks.clip_by_norm(np.zeros(3), 1.0).tolist() == [0.0, 0.0, 0.0]
+    assert clipping.clip_by_norm(np.zeros(3), 1.0).tolist() == [0.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize("threshold", [0.0, -1.0, float("nan")])
 def test_clip_by_norm_rejects_thresholds_that_are_not_positive(threshold):
     with pytest.raises(ValueError, match="threshold must be > 0"):
-        tricks.clip_by_norm(np.ones(3), threshold)
-
-
-def test_recurrence_re_exports_the_public_api():
-    from lecturekit import odes
-
-    assert recurrence.clip_by_norm is tricks.clip_by_norm
-    assert recurrence.leaky_rollout is tricks.leaky_rollout
-    assert recurrence.euler is odes.euler
-    assert {"clip_by_norm", "leaky_rollout", "euler"} <= set(recurrence.__all__)
+        clipping.clip_by_norm(np.ones(3), threshold)
 
 
 # --- the cliff ------------------------------------------------------------------------------------
@@ -73,9 +64,9 @@ def _torch_loss(w, b, setting):
 def test_cliff_gradient_matches_autograd(w, b):
     wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
     bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
-    loss = _torch_loss(wt, bt, tricks.CLIFF)
+    loss = _torch_loss(wt, bt, clipping.CLIFF)
     loss.backward()
-    ours = tricks.cliff_loss_and_gradient(w, b)
+    ours = clipping.cliff_loss_and_gradient(w, b)
     np.testing.assert_allclose([float(o) for o in ours], [loss.item(), wt.grad.item(), bt.grad.item()],
                                rtol=1e-10, atol=1e-14)
 
@@ -86,29 +77,29 @@ def test_each_cliff_descent_step_matches_torch_with_clip_grad_norm():
     Step by step rather than a whole run: near the wall the loss is so steep that torch's 1e-6 in
     its clipping factor (threshold / (norm + 1e-6)) changes the loss a few steps later in the 5th digit.
     """
-    d = tricks.cliff_descent([np.inf, 1.0])
+    d = clipping.cliff_descent([np.inf, 1.0])
     for k, threshold in enumerate([None, 1.0]):
-        for i in range(tricks.CLIFF.iterations):
+        for i in range(clipping.CLIFF.iterations):
             w = torch.nn.Parameter(torch.tensor(d.w[i, k], dtype=torch.float64))
             b = torch.nn.Parameter(torch.tensor(d.b[i, k], dtype=torch.float64))
-            loss = _torch_loss(w, b, tricks.CLIFF)
+            loss = _torch_loss(w, b, clipping.CLIFF)
             loss.backward()
             assert loss.item() == pytest.approx(d.loss[i, k], rel=1e-9, abs=1e-18)
-            raw_step = tricks.CLIFF.learning_rate * np.hypot(w.grad.item(), b.grad.item())
+            raw_step = clipping.CLIFF.learning_rate * np.hypot(w.grad.item(), b.grad.item())
             if threshold is not None:
                 torch.nn.utils.clip_grad_norm_([w, b], threshold)
             with torch.no_grad():
-                w -= tricks.CLIFF.learning_rate * w.grad
-                b -= tricks.CLIFF.learning_rate * b.grad
+                w -= clipping.CLIFF.learning_rate * w.grad
+                b -= clipping.CLIFF.learning_rate * b.grad
             # rounding: on the wall the raw step is ~100 and autograd sums in another order;
             # torch's clipping factor threshold / (norm + 1e-6) shortens a clipped step by up to lr * 1e-6
-            tolerance = 1e-9 * max(1.0, raw_step) + (1.1e-6 * tricks.CLIFF.learning_rate if threshold else 0.0)
+            tolerance = 1e-9 * max(1.0, raw_step) + (1.1e-6 * clipping.CLIFF.learning_rate if threshold else 0.0)
             assert (w.item(), b.item()) == pytest.approx((d.w[i + 1, k], d.b[i + 1, k]), rel=0, abs=tolerance)
 
 
 def test_the_cliff_throws_plain_descent_off_and_clipping_keeps_it():
     """The notebook's demo, as the notebook runs it: a spike without clipping, none with threshold 1."""
-    d = tricks.cliff_descent([np.inf, 1.0])
+    d = clipping.cliff_descent([np.inf, 1.0])
     free, clipped = d.loss[:, 0], d.loss[:, 1]
     jump = free[1:] / free[:-1]
     t = int(np.argmax(jump))
@@ -122,22 +113,22 @@ def test_the_cliff_throws_plain_descent_off_and_clipping_keeps_it():
 
 
 def test_cliff_descent_columns_are_independent_runs():
-    both = tricks.cliff_descent([np.inf, 0.3, 3.0])
+    both = clipping.cliff_descent([np.inf, 0.3, 3.0])
     for k, thr in enumerate([np.inf, 0.3, 3.0]):
-        alone = tricks.cliff_descent([thr])
+        alone = clipping.cliff_descent([thr])
         np.testing.assert_array_equal(both.loss[:, k], alone.loss[:, 0])
     picked = both.pick(np.inf, 2.5)
     assert picked.thresholds.tolist() == [np.inf, 3.0]
     np.testing.assert_array_equal(picked.w[:, 1], both.w[:, 2])
     with pytest.raises(ValueError, match="thresholds"):
-        tricks.cliff_descent([1.0, 0.0])
+        clipping.cliff_descent([1.0, 0.0])
 
 
 def test_cliff_surface_is_the_loss_on_a_grid():
     ws, bs = np.linspace(0, 3, 4), np.linspace(-1, 1, 3)
-    surface = tricks.cliff_surface(ws, bs)
+    surface = clipping.cliff_surface(ws, bs)
     assert surface.shape == (3, 4)
-    assert surface[2, 1] == pytest.approx(np.log10(tricks.cliff_loss_and_gradient(ws[1], bs[2])[0]))
+    assert surface[2, 1] == pytest.approx(np.log10(clipping.cliff_loss_and_gradient(ws[1], bs[2])[0]))
 
 
 # --- leaky integration ------------------------------------------------------------------------------
@@ -186,7 +177,7 @@ def test_spectral_norms_of_leaky_tanh_steps_match_autograd():
     W = recurrence.scaled_rotation(1.4, 0.7)
     z0, alpha, T = np.array([0.8, -0.3]), 0.3, 12
     z = tricks.leaky_rollout(W, z0, T, alpha)
-    ours = np.exp(tricks.log_spectral_norms(tricks.leaky_jacobians(W, z, alpha)))
+    ours = np.exp(recurrence.log_spectral_norms(tricks.leaky_jacobians(W, z, alpha)))
     Wt = torch.as_tensor(W)
     for t in (0, 5, 11, 12):
         def run_from(zt, t=t):
@@ -200,7 +191,7 @@ def test_spectral_norms_of_leaky_tanh_steps_match_autograd():
 def test_spectral_norms_of_a_scaled_rotation_are_exact():
     """||(s R)^k|| = s^k: the renormalised product stays accurate where a closed form would cancel."""
     W = recurrence.scaled_rotation(0.95, 0.5)
-    got = tricks.log_spectral_norms(np.broadcast_to(W, (300, 2, 2)))
+    got = recurrence.log_spectral_norms(np.broadcast_to(W, (300, 2, 2)))
     np.testing.assert_allclose(got, np.arange(300, -1, -1) * np.log(0.95), rtol=0, atol=1e-12)
 
 
@@ -255,7 +246,7 @@ def test_backprop_norms_match_autograd_for_a_tanh_rnn():
     rng = np.random.default_rng(2)
     W, z0, u = rng.normal(size=(5, 5)), rng.normal(size=5), rng.normal(size=5)
     z = recurrence.rollout(W, z0, 8, "tanh")
-    ours = np.exp(tricks.log_backprop_norms(W, z, u, "tanh"))
+    ours = np.exp(recurrence.log_backprop_norms(W, z, u, "tanh"))
     Wt, ut = torch.as_tensor(W), torch.as_tensor(u)
     for t in range(9):
         zt = torch.as_tensor(z[t]).requires_grad_()

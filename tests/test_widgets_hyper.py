@@ -1,5 +1,6 @@
-"""The hypernetwork explorer, without a browser: sweep the u sliders, and see the generated weights
-and the main network's function change together."""
+"""The hypernetwork explorer of a trained model, without a browser: sweep the u sliders, and see the
+generated weights and the main network's function change together. (The generic sweep and the
+blitting check: tests/test_dashboards.py.)"""
 
 import numpy as np
 import pytest
@@ -71,13 +72,3 @@ def test_defaults_live_in_one_place():
         assert spec.min <= spec.value <= spec.max, name
     f = widgets.EXPLORER_SLIDERS["frequency"]
     assert f.min < hyper.FREQUENCY_RANGE[0] and f.max > hyper.FREQUENCY_RANGE[1]  # room to extrapolate
-
-
-def test_blitted_picture_equals_a_full_redraw(model):
-    from tests.test_dashboard import assert_same_picture, full_render
-
-    d = widgets.hyper_explorer(model)
-    for frequency, phase in [(1.5, 2.0), (2.9, 0.3), (0.5, 6.0)]:  # inside, then outside the training range
-        d.controls["frequency"].value = frequency
-        d.controls["phase"].value = phase
-        assert_same_picture(d.png, full_render(d))

@@ -1,11 +1,13 @@
-"""The exponent explorer: swept over every slider value, without a browser."""
+"""The pooling dashboards without a browser: at every slider value the numbers drawn are the pooling
+functions' own, and only a new pool window moves an axis. (The generic sweep and the blitting check:
+tests/test_dashboards.py.)"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lecturekit import pooling
+from lecturekit import invariance, motifs, pooling
 from lecturekit.widgets.pooling import EXPONENT_SLIDERS, exponent_explorer
 
 
@@ -15,27 +17,20 @@ def explorer():
 
 
 @pytest.mark.parametrize("name", list(EXPONENT_SLIDERS))
-def test_sweep_every_value(explorer, name):
+def test_every_value_computes_the_pooling_functions_own_numbers(explorer, name):
+    """compute at every value of one control (the other at its default); the slider keeps each value."""
     d = explorer
-    defaults = {n: spec.value for n, spec in EXPONENT_SLIDERS.items()}
-    for n, value in defaults.items():
-        d.controls[n].value = value
-    seen = set()
+    state = {n: spec.value for n, spec in EXPONENT_SLIDERS.items()}
+    control = d.specs[name].build(name)
     for value in EXPONENT_SLIDERS[name].values():
-        before, previous = d.updates, d.controls[name].value
-        d.controls[name].value = value
-        assert d.controls[name].value == value, "the slider rounds a value of its own grid"
-        assert d.error is None, f"{name} = {value}: {d.error}"
-        assert d.updates == before + (value != previous)  # one redraw per move
-        r = d.result
+        control.value = value
+        assert control.value == value, "the slider rounds a value of its own grid"
+        r = d.compute(**{**state, name: value})
         assert np.isfinite([r.lp, r.lp_mean, r.lse, r.lse_mean]).all()
         assert np.isfinite(r.lp_grad).all() and np.isfinite(r.lse_grad).all()
         # the numbers drawn are the pooling functions' own
-        assert r.lp == pytest.approx(float(pooling.lp_pool(r.z, d.state["p"])))
-        assert r.lse == pytest.approx(float(pooling.lse_pool(r.z, d.state["beta"])))
-        seen.add(d.png)
-    # every slider position gives its own picture
-    assert len(seen) == len(EXPONENT_SLIDERS[name].values())
+        assert r.lp == pytest.approx(float(pooling.lp_pool(r.z, r.p)))
+        assert r.lse == pytest.approx(float(pooling.lse_pool(r.z, r.beta)))
 
 
 P, BETA = EXPONENT_SLIDERS["p"], EXPONENT_SLIDERS["beta"]
@@ -88,23 +83,17 @@ def shifter():
 
 
 @pytest.mark.parametrize("name", list(SHIFT_CONTROLS))
-def test_shift_explorer_sweep_every_value(shifter, name):
+def test_shift_explorer_every_value_detects_what_detect_finds(shifter, name):
     d = shifter
-    for n, spec in SHIFT_CONTROLS.items():
-        d.controls[n].value = spec.value
-    pictures = set()
+    defaults = {n: spec.value for n, spec in SHIFT_CONTROLS.items()}
     for value in SHIFT_CONTROLS[name].values():
-        d.controls[name].value = value
-        assert d.error is None, f"{name} = {value}: {d.error}"
-        r = d.result
-        state = d.state
-        expected = pooling.detect(pooling.shift(default_scene(), (0, state["tau"])), pooling.PLUS,
+        state = {**defaults, name: value}
+        r = d.compute(**state)
+        expected = invariance.detect(motifs.shift(default_scene(), (0, state["tau"])), motifs.PLUS,
                                   threshold=SHIFT_THRESHOLD, window=state["window"], pool=state["pool"])
         np.testing.assert_array_equal(r.shifted.pooled, expected.pooled)
         assert r.changed.shape == expected.pooled.shape
         np.testing.assert_allclose(r.errors.global_change, 0.0, atol=1e-12)  # invariant at every shift
-        pictures.add(d.png)
-    assert len(pictures) == len(SHIFT_CONTROLS[name].values())
 
 
 @pytest.mark.parametrize("window", SHIFT_CONTROLS["window"].values())
@@ -130,36 +119,15 @@ def test_shift_explorer_arguments():
     with pytest.raises(ValueError, match="unknown control 'shift'"):
         shift_explorer(shift=2)
     with pytest.raises(ValueError, match="tau must be a whole number from 0 to 8"):
-        pooling.shift_view(default_scene(), pooling.PLUS, 9, 4)
+        invariance.shift_view(default_scene(), motifs.PLUS, 9, 4)
 
 
 # ---------------------------------------------------------------------------------------------
-# The fast path: both explorers name their dynamic artists (blitted over a cached background)
-
-from tests.test_dashboard import assert_same_picture, full_render  # noqa: E402
+# The fast path: only a new pool window changes an axis (then the background is drawn again)
 
 
 def _limits(fig):
     return [(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes]
-
-
-@pytest.mark.parametrize("build, moves", [
-    (exponent_explorer, [("p", 2.5), ("p", 32.0), ("beta", 20.0), ("beta", 0.1), ("p", 1.0)]),
-    (shift_explorer, [("tau", 1), ("tau", 5), ("window", 8), ("pool", "avg"), ("window", 2), ("tau", 8)]),
-])
-def test_the_blitted_picture_is_what_a_full_redraw_draws(build, moves):
-    d = build()
-    assert d.dynamic
-    kept = changed = 0
-    for control, value in moves:
-        before = _limits(d.figure)
-        d.controls[control].value = value
-        assert d.error is None, d.error
-        kept += _limits(d.figure) == before
-        changed += _limits(d.figure) != before
-        assert_same_picture(d.png, full_render(d))
-    assert kept > 0
-    assert changed == (2 if build is shift_explorer else 0)  # only a new pool window changes a map's size
 
 
 def test_only_the_window_changes_the_axes():

@@ -1,33 +1,34 @@
-"""The eigenvalue explorer, driven in plain Python: every slider value, no exception, the picture follows."""
+"""The eigenvalue explorer, driven in plain Python: every slider value computes without NaN, the
+verdict and the picture follow. (Every control's sweep is in tests/test_dashboards.py.)"""
 
 import numpy as np
 import pytest
 
-from lecturekit.widgets.rnn import EXPLORER_SLIDERS, eigenvalue_explorer
-
-
-@pytest.fixture(scope="module")
-def explorer():
-    return eigenvalue_explorer()
+from lecturekit import recurrence
+from lecturekit.widgets.rnn import EXPLORER_SLIDERS, TRAJECTORY_STEPS, eigenvalue_explorer
 
 
 @pytest.mark.parametrize("name", list(EXPLORER_SLIDERS))
-def test_every_value_of_every_control_draws(explorer, name):
-    control = explorer.controls[name]
-    default = control.value
-    seen = set()
-    try:
-        for value in EXPLORER_SLIDERS[name].values():
-            control.value = value
-            assert explorer.error is None, f"{name}={value}: {explorer.error}"
-            r = explorer.result
-            assert explorer.png[:4] == b"\x89PNG"
-            assert not np.isnan(r.log10_gradient_norms).any()
-            assert not np.isnan(r.z).any()
-            seen.add(explorer.png)
-    finally:
-        control.value = default
-    assert len(seen) > 1  # moving the control changed the picture
+def test_every_value_of_every_control_computes_without_nan(name):
+    """The compute function alone, at every value of one control (the others at their defaults)."""
+    state = {n: spec.value for n, spec in EXPLORER_SLIDERS.items()}
+    for value in EXPLORER_SLIDERS[name].values():
+        r = recurrence.explore(**{**state, name: value})
+        assert not np.isnan(r.log10_gradient_norms).any() and not np.isnan(r.z).any(), f"{name} = {value}"
+        path = r.path(TRAJECTORY_STEPS)
+        assert path.shape == (min(TRAJECTORY_STEPS, len(r.z) - 1) + 1, 2) and np.isfinite(path).all()
+
+
+def test_the_path_is_the_trajectory_scaled_to_reach_1_and_zero_states_are_said():
+    r = recurrence.explore(scale=1.5, angle=30.0, steps=100)
+    path = r.path(10)
+    np.testing.assert_allclose(np.linalg.norm(path, axis=1).max(), 1.0)
+    np.testing.assert_allclose(path * np.linalg.norm(r.z[:11], axis=1).max(), r.z[:11])
+    assert r.first_zero is None
+    zero = recurrence.explore(scale=0.0, angle=30.0, steps=20)  # W = 0: z_1 = 0 exactly
+    assert zero.first_zero == 1
+    d = eigenvalue_explorer(scale=0.0, steps=20)
+    assert "z_t = 0 exactly from t = 1" in [t.get_text() for t in d.figure.axes[2].texts]
 
 
 @pytest.mark.parametrize("nonlinearity", ["linear", "tanh"])

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from lecturekit import seq2seq
-from lecturekit.widgets.seq2seq import EXAMPLES, TEXT, translator
+from lecturekit.widgets.seq2seq import TEXT, translator
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def test_every_example_text_translates_or_says_why(model):
     d = translator(model)
     assert d.error is None and d.result.text == TEXT["text"].value
     box = d.controls["text"]
-    for text in EXAMPLES:
+    for text in TEXT["text"].examples:
         box.value = text
         if text.strip():
             assert d.error is None, (text, d.error)
@@ -50,10 +50,10 @@ def test_characters_outside_the_vocabulary_are_a_message_in_the_figure(model, te
     before = d.png
     d.controls["text"].value = text
     assert d.result is None and "outside the vocabulary" in d.error and named in d.error
-    assert d._notice.get_visible() and named in d._notice.get_text()
+    assert d.notice.get_visible() and named in d.notice.get_text()
     assert not d.figure.axes[0].get_visible() and d.png != before
     d.controls["text"].value = "26 nov 2026"  # and it recovers
-    assert d.error is None and d.figure.axes[0].get_visible() and not d._notice.get_visible()
+    assert d.error is None and d.figure.axes[0].get_visible() and not d.notice.get_visible()
 
 
 def test_a_model_without_attention_says_it_has_no_map():

@@ -3,6 +3,7 @@
     python tools/cpu_paths.py                 # every setting below
     python tools/cpu_paths.py default mkl     # some of them (by name)
     python tools/cpu_paths.py --list          # the settings and their environment variables
+    python tools/cpu_paths.py default notebooks/02_rnn_gradients.ipynb   # only some notebooks
 
 The stored outputs must not depend on which SIMD kernels a CPU has (issue "Same results on
 every machine"). Each setting runs ``python -m pytest notebooks/`` (nbval only) in a fresh
@@ -78,14 +79,15 @@ def main(argv: list[str]) -> int:
         for name, env in table.items():
             print(f"{name}: {' '.join(f'{k}={v}' for k, v in env.items()) or '(nothing set)'}")
         return 0
-    names = [a for a in argv if not a.startswith("-")] or list(table)
+    paths = [a for a in argv if a.endswith(".ipynb")] or ["notebooks"]
+    names = [a for a in argv if not a.startswith("-") and not a.endswith(".ipynb")] or list(table)
     unknown = [n for n in names if n not in table]
     if unknown:
         print(f"unknown setting(s) {unknown}; the settings are {list(table)}", file=sys.stderr)
         return 2
     all_ok = True
     for name in names:
-        ok, line = run(name, table[name], ["notebooks"])
+        ok, line = run(name, table[name], paths)
         all_ok &= ok
         print(line, flush=True)
     return 0 if all_ok else 1

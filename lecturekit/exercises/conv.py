@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import conv
 from . import Exercise, register
-from ._judge import compare_values
+from .judge import compare_values
 
 
 

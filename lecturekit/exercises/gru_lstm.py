@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, register
-from ._judge import compare_function, compare_values
+from .judge import compare_function, compare_values
 
 GRU_NAMES = ("W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import pooling
+from .. import motifs, pooling
 from . import Exercise, register
-from ._judge import compare_function, compare_values
+from .judge import compare_function, compare_values
 
 _RNG = np.random.default_rng(808)
 
@@ -156,7 +156,7 @@ def _judge_shift(fn) -> str | None:
     if got.shape == x.shape and np.allclose(got, np.roll(x, -3)):
         return ("your shift wraps around (like np.roll): the values that leave on the left come back on the "
                 "right. The lecture's shift lets them go and fills in zeros.")
-    if got.shape == x.shape and np.allclose(got, pooling.shift(x, -3)):
+    if got.shape == x.shape and np.allclose(got, motifs.shift(x, -3)):
         return "you shifted to the right; tau(x)_i = x_(i+tau) reads further on, so the content moves left"
     if got.shape == x.shape and np.allclose(got, np.roll(x, 3)):
         return "you shifted to the right, and wrapped around; tau(x)_i = x_(i+tau) moves the content left"

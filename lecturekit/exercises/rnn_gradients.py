@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from . import Exercise, register
-from ._judge import compare_function, compare_values
+from .judge import compare_function, compare_values
 
 # --- 1. the closed form for a scaled rotation -------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, register
-from ._judge import compare_function, compare_values
+from .judge import compare_function, compare_values
 
 # --- 1. gradient clipping, Algorithm 1 ----------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, register
-from ._judge import compare_function, compare_values
+from .judge import compare_function, compare_values
 
 
 def attention_case(seed: int, query_size: int = 3, key_size: int = 4, hidden_size: int = 5, S: int = 6):

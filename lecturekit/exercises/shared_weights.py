@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import hyper
+from .. import hyper, sharing
 from . import Exercise, register
-from ._judge import compare_function, compare_values
+from .judge import compare_function, compare_values
 
 # --- 1. a copy in the forward pass is a sum in the backward pass ------------------------------
 
@@ -28,7 +28,7 @@ def _judge_copy_backward(fn) -> str | None:
     if got.shape == (3,):
         return "you summed over the wrong axis: one row per copy, so add the rows (axis 0) and keep x's shape (n,)"
     # the lecture's example, checked against autograd through three real copies
-    ex = hyper.copy_gradients(np.array([0.3, -1.2]))
+    ex = sharing.copy_gradients(np.array([0.3, -1.2]))
     return (compare_values(got, _copy_backward(dC_dys), what="copy_backward(<array (3, 4)>)")
             or compare_values(fn(ex.dC_dy), ex.dC_dx, what="your dC/dx for the lecture's C (compared with autograd)"))
 

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from .. import conv
+from .. import conv, wiring
 from . import Exercise, register
 
 # --- 1. the output size ---------------------------------------------------------------------------
@@ -77,7 +77,7 @@ _STACKS = [
 
 def _judge_receptive_field(fn) -> str | None:
     for layers in _STACKS:
-        got, want = fn([tuple(layer) for layer in layers]), conv.receptive_field(layers)
+        got, want = fn([tuple(layer) for layer in layers]), wiring.receptive_field(layers)
         if got == want:
             continue
         no_stride = 1 + sum((k - 1) * d for k, s, d in layers)
@@ -131,10 +131,10 @@ def _judge_fewest_dilations(fn) -> str | None:
         if not dilations or min(dilations) < 1:
             return f"fewest_dilations({target}): every layer needs a dilation of at least 1, got {dilations}"
         layers = [(_KERNEL, 1, d) for d in dilations]
-        field = conv.receptive_field(layers)
+        field = wiring.receptive_field(layers)
         if field < target:
             return f"fewest_dilations({target}) = {dilations} sees {field} samples, fewer than {target}"
-        missed = np.flatnonzero(conv.stack_paths(layers) == 0)
+        missed = np.flatnonzero(wiring.stack_paths(layers) == 0)
         if missed.size:
             return (f"fewest_dilations({target}) = {dilations}: the field spans {field} samples but samples "
                     f"{missed[:6].tolist()}{' ...' if missed.size > 6 else ''} are never seen (gridding). "

@@ -1,4 +1,4 @@
-"""Drawing for the GRU/LSTM notebook: gate heatmaps, gradient norms through time, loss curves.
+"""Drawing for the GRU/LSTM notebook: gate heatmaps, gradient norms through time.
 
 Each function takes an ``Axes`` and data, draws, and returns the artists it made, so that a
 dashboard can update them in place. Nothing here computes.
@@ -46,20 +46,3 @@ def gradient_norm_lines(ax: Axes, steps, norms: dict, *, cell_norms=None):
     ax.set_ylabel("gradient norm (log scale)")
     return lines
 
-
-def loss_curves(ax: Axes, curves: dict, *, baseline: float | None = None, baseline_label: str = ""):
-    """Loss against training step, one line per model: ``curves`` maps name -> (steps, losses).
-
-    Names "rnn", "gru", "lstm" (or "tanh RNN", "GRU", "LSTM") get the notebook's colours.
-    Returns ``{name: line}``, plus "baseline" for the dotted horizontal line.
-    """
-    by_label = {v: k for k, v in CELL_NAMES.items()}
-    lines = {}
-    for name, (steps, losses) in curves.items():
-        colour = CELL_COLOURS.get(name, CELL_COLOURS.get(by_label.get(name, ""), None))
-        (lines[name],) = ax.semilogy(steps, losses, color=colour, lw=1.5, label=CELL_NAMES.get(name, name))
-    if baseline is not None:
-        lines["baseline"] = ax.axhline(baseline, color="0.3", ls=":", lw=1.2, label=baseline_label or None)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("MSE (log scale)")
-    return lines

@@ -114,14 +114,6 @@ def gradient_contributions(ax_positions: Axes, ax_sum: Axes, per_position, share
     return image, sum_bars, shared_points
 
 
-def loss_curve(ax: Axes, losses, *, label: str | None = None, **kwargs):
-    """A training loss against the step, on a log scale; returns the line."""
-    (line,) = ax.semilogy(np.arange(1, len(losses) + 1), losses, label=label, **kwargs)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("loss")
-    return line
-
-
 def function_fit(ax: Axes, x, target, output, units=None):
     """The target (dashed), the main network's output (solid) and, faint, its hidden units' parts.
 

@@ -54,14 +54,3 @@ def float64_limit(ax: Axes, log10_max: float):
                    transform=ax.get_yaxis_transform(), clip_on=True, in_layout=False)
     return line, text
 
-
-def ladder_limit(values, *, minimum: float = 5.0, steps: tuple[float, ...] = (1.0, 2.0, 5.0)) -> float:
-    """The half-width m of symmetric limits (-m, m) that hold the finite ``values``: the smallest
-    ``step * 10**k`` (``step`` from ``steps``, k whole) that is at least ``minimum``. Limits from a
-    ladder stay put while a slider moves a little, so the axes need not be drawn again."""
-    v = np.asarray(values, dtype=float)
-    v = np.abs(v[np.isfinite(v)])
-    need = max(float(v.max()) * 1.05 if v.size else 0.0, minimum)
-    decade = int(np.floor(np.log10(need)))
-    return min(step * 10.0**k for k in (decade - 1, decade, decade + 1) for step in steps
-               if step * 10.0**k >= need)

@@ -145,7 +145,7 @@ class StackDiagram:
         terms = " + ".join(f"{k - 1}·{d}·{j}" for (k, s, d), j in zip(st.layers, st.jumps))
         self.ax_tree.set_title(f"r = 1 + Σ (k−1)·d·jump = 1 + {terms} = {st.field};   units per level "
                                + " → ".join(map(str, st.sizes)), fontsize=9)
-        self.ax_paths.set_title(f"paths from each input sample to the top: "
+        self.ax_paths.set_title("paths from each input sample to the top: "
                                 + (f"{st.holes} holes (gridding)" if st.holes else "no holes"),
                                 fontsize=9, color="#c0392b" if st.holes else "k")
 

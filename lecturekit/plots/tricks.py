@@ -1,9 +1,10 @@
 """Drawing for the notebook on RNN tricks and Neural ODEs: loss surfaces and descent paths,
-loss curves, circles on the complex plane, stability regions, trajectories that may diverge.
+circles on the complex plane, stability regions, trajectories that may diverge.
 
 Each function takes an ``Axes`` and data, draws, and returns the artists it made so that a
 dashboard can update them in place. Nothing here computes a model;
-the eigenvalue plane comes from :mod:`lecturekit.plots.rnn`.
+the eigenvalue plane comes from :mod:`lecturekit.plots.rnn`, loss curves and axis ladders from
+:mod:`lecturekit.plots.common`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from .rnn import eigenvalue_plane, ladder_limit
+from .rnn import eigenvalue_plane
 
 __all__ = [
     "NO_CLIP", "CLIP", "PLAIN", "LEAKY", "INIT_COLOURS", "STABLE", "DIVERGING",
-    "loss_surface", "descent_path", "loss_curve", "circle", "segments", "stability_region",
-    "ladder_range", "corner_note", "sparse_ticks", "eigenvalue_plane",
+    "loss_surface", "descent_path", "circle", "segments", "stability_region",
+    "corner_note", "sparse_ticks", "eigenvalue_plane",
 ]
 
 NO_CLIP, CLIP = "#c0392b", "#2e86c1"  # the two runs of the clipping demo
@@ -40,15 +41,6 @@ def descent_path(ax: Axes, w, b, *, label: str | None = None, **kwargs):
     (line,) = ax.plot(w, b, marker=".", ms=3, lw=1.2, label=label, **kwargs)
     (end,) = ax.plot(w[-1:], b[-1:], "o", ms=7, mec="white", color=line.get_color())
     return line, end
-
-
-def loss_curve(ax: Axes, values, *, floor: float = 1e-8, label: str | None = None, **kwargs):
-    """A loss against the iteration on a log axis (values below ``floor`` drawn at the floor); returns the line."""
-    values = np.maximum(np.asarray(values, dtype=float), floor)
-    (line,) = ax.plot(np.arange(len(values)), values, label=label, **kwargs)
-    ax.set_yscale("log")
-    ax.set_xlabel("gradient-descent step")
-    return line
 
 
 def circle(ax: Axes, radius: float = 1.0, **kwargs):
@@ -78,22 +70,6 @@ def stability_region(ax: Axes, x, y, modulus, *, color: str = STABLE, filled: bo
     ax.set_xlabel("Re hλ")
     ax.set_ylabel("Im hλ")
     return drawn
-
-
-def ladder_range(values, *, minimum: float = 2.0, floor: float | None = None,
-                 steps: tuple[float, ...] = (1.0, 2.0, 5.0)) -> tuple[float, float]:
-    """y-limits (lo, hi) for log10 curves that pass through 0 (a norm relative to its start or end).
-
-    Each side is a rung of a ladder (:func:`lecturekit.plots.rnn.ladder_limit`: 2, 5, 10, 20, ...,
-    at least ``minimum``) holding the finite ``values`` above and below 0, so the limits stay put
-    while a slider moves a little and up is always growth. ``floor`` (e.g. -16) stops the bottom
-    there: a curve that vanishes faster leaves through it.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    hi = ladder_limit(np.maximum(v, 0.0), minimum=minimum, steps=steps)
-    lo = -ladder_limit(np.minimum(v, 0.0), minimum=minimum, steps=steps)
-    return (lo if floor is None else max(lo, floor)), hi
 
 
 def corner_note(ax: Axes, *, color: str = DIVERGING, loc: str = "upper left"):

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .. import conv
+from .. import conv, wiring
 from ..plots import conv as plots
-from ._dashboard import Dashboard, IntSlider, new_figure, with_defaults
+from .controls import IntSliderSpec
+from .dashboard import Dashboard, new_figure, with_defaults
 
 #: the explorer's controls: ranges and defaults, in one place
 FOOTPRINT_SLIDERS = {
-    "n": IntSlider(3, 12, 9, description="input length n"),
-    "kernel": IntSlider(1, 5, 3, description="kernel k"),
-    "stride": IntSlider(1, 3, 1, description="stride s"),
-    "dilation": IntSlider(1, 3, 1, description="dilation d"),
-    "padding": IntSlider(0, 2, 0, description="padding p"),
-    "output": IntSlider(0, 15, 2, description="output i"),
-    "input": IntSlider(0, 11, 4, description="input m"),
+    "n": IntSliderSpec(min=3, max=12, value=9, description="input length n"),
+    "kernel": IntSliderSpec(min=1, max=5, value=3, description="kernel k"),
+    "stride": IntSliderSpec(min=1, max=3, value=1, description="stride s"),
+    "dilation": IntSliderSpec(min=1, max=3, value=1, description="dilation d"),
+    "padding": IntSliderSpec(min=0, max=2, value=0, description="padding p"),
+    "output": IntSliderSpec(min=0, max=15, value=2, description="output i"),
+    "input": IntSliderSpec(min=0, max=11, value=4, description="input m"),
 }
 
 
@@ -67,13 +68,13 @@ def footprint_explorer(*, play: bool = False, **defaults) -> Dashboard:
     specs = with_defaults(FOOTPRINT_SLIDERS, defaults)
     fig = new_figure(11, 5.6)
     ax_fwd, ax_bwd, ax_cnt = fig.subplots(3, 1, height_ratios=[2, 2, 1.1])
-    start = conv.wiring(n=5, kernel=3)                 # any legal setting: the first refresh draws the real one
+    start = wiring.wiring(n=5, kernel=3)                 # any legal setting: the first refresh draws the real one
     forward = plots.wiring_diagram(ax_fwd, start, "forward", max_labels=specs["kernel"].max)
     backward = plots.wiring_diagram(ax_bwd, start, "backward", max_labels=specs["kernel"].max)
     counts = plots.gradient_counts(ax_cnt, start)
     size_text = ax_cnt.text(1.0, -0.55, "", transform=ax_cnt.transAxes, ha="right", va="top", fontsize=9)
 
-    def draw(w: conv.Wiring) -> None:
+    def draw(w: wiring.Wiring) -> None:
         forward.update(w)
         backward.update(w)
         counts.update(w)
@@ -81,7 +82,7 @@ def footprint_explorer(*, play: bool = False, **defaults) -> Dashboard:
                            f"{w.dilation * (w.kernel - 1)} - 1) // {w.stride} + 1 = {w.size}")
 
     button = play_button() if play else None
-    d = Dashboard(specs, compute=conv.wiring, draw=draw, figure=fig, columns=4,
+    d = Dashboard(specs, compute=wiring.wiring, draw=draw, figure=fig, columns=4,
                   extra=[button] if button else None,
                   dynamic=[*forward.artists(), *backward.artists(), *counts.artists(), size_text])
     follow_sizes(d, _footprint_limits, ("output", "input"), button)

@@ -1,25 +1,25 @@
-"""Dashboards and figures for the GRU/LSTM notebook: gradient flow through time, gates over a
-sequence, and a live loss curve for the training loop."""
+"""Dashboards and figures for the GRU/LSTM notebook: gradient flow through time, and gates over a
+sequence. The live loss curve of its training loop is :class:`lecturekit.widgets.LossMonitor`."""
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 import torch
-from IPython.display import Image, display
 from matplotlib.figure import Figure
 
-from .. import cells
+from .. import cells, gates
 from ..plots import gates as plots
-from ._dashboard import Dashboard, IntSlider, Slider, new_figure, render_png, with_defaults
+from .controls import IntSliderSpec, SliderSpec
+from .dashboard import Dashboard, new_figure, with_defaults
 
-__all__ = ["FLOW_SLIDERS", "gradient_flow_explorer", "gates_figure", "LossMonitor"]
+__all__ = ["FLOW_SLIDERS", "gradient_flow_explorer", "gates_figure"]
 
 #: the gradient-flow explorer's controls: ranges and defaults, in one place
 FLOW_SLIDERS = {
-    "recurrent_scale": Slider(0.25, 2.0, 0.05, 1.0, "scale of the U matrices"),
-    "remember_bias": Slider(-2.0, 6.0, 0.5, 0.0, "remember bias (LSTM b_f, GRU b_z)", readout_format=".1f"),
-    "steps": IntSlider(10, 200, 100, step=10, description="steps T"),
+    "recurrent_scale": SliderSpec(min=0.25, max=2.0, step=0.05, value=1.0, description="scale of the U matrices"),
+    "remember_bias": SliderSpec(min=-2.0, max=6.0, step=0.5, value=0.0, description="remember bias (LSTM b_f, GRU b_z)",
+                                readout_format=".1f"),
+    "steps": IntSliderSpec(min=10, max=200, step=10, value=100, description="steps T"),
 }
 
 #: the y-range of the gradient-flow plot (log10): from far below float32's resolution to growth
@@ -40,7 +40,7 @@ def gradient_flow_explorer(**defaults) -> Dashboard:
     reach = ax.text(1.02, 0.0, "", transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5, family="monospace")
     lo, hi = FLOW_LOG10_RANGE
 
-    def draw(r: cells.GradientFlow) -> None:
+    def draw(r: gates.GradientFlow) -> None:
         floor = 10.0**lo
         for name, values in r.norms.items():
             lines[name].set_data(r.steps, np.maximum(values, floor))  # an exact 0 would vanish from a log axis
@@ -55,7 +55,7 @@ def gradient_flow_explorer(**defaults) -> Dashboard:
         ax.set_title(f"U scale {r.recurrent_scale:.2f}, remember bias {r.remember_bias:.1f}: "
                      "how much gradient reaches step t from L = sum(h_T)", fontsize=10)
 
-    return Dashboard(specs, compute=cells.gradient_flow, draw=draw, figure=fig, columns=3,
+    return Dashboard(specs, compute=gates.gradient_flow, draw=draw, figure=fig, columns=3,
                      dynamic=[*lines.values(), reach, ax.title])
 
 
@@ -63,13 +63,10 @@ def gates_figure(cell: cells.LSTMCell | cells.GRUCell, x: torch.Tensor, *, marke
                  title: str = "") -> Figure:
     """Heatmaps of a cell's gates while it reads one sequence x (T, input_size).
 
-    LSTM: f_t, i_t, o_t and c_t; GRU: z_t, r_t and h_t. ``markers`` are time steps (1-based)
-    to mark with dashed lines; ``units`` the hidden units to show, a list of indices (None: all).
+    LSTM: f_t, i_t, o_t and c_t; GRU: z_t, r_t and h_t (the values of :func:`lecturekit.gates.gate_values`).
+    ``markers`` are time steps (1-based) to mark with dashed lines; ``units`` the hidden units to
+    show, a list of indices (None: all).
     """
-    if x.ndim != 2:
-        raise ValueError(f"x must be one sequence (T, input_size); got shape {tuple(x.shape)}")
-    with torch.no_grad():
-        trace = cells.trace(cell, x[:, None, :])  # name -> (T, 1, hidden)
     if isinstance(cell, cells.LSTMCell):
         panels = [("f", "forget gate f_t", 0, 1, "viridis"), ("i", "input gate i_t", 0, 1, "viridis"),
                   ("o", "output gate o_t", 0, 1, "viridis"),
@@ -79,16 +76,12 @@ def gates_figure(cell: cells.LSTMCell | cells.GRUCell, x: torch.Tensor, *, marke
                   ("h", "state h_t, each unit divided by its largest |h_t|", -1, 1, "RdBu_r")]
     else:
         raise ValueError(f"gates_figure draws an LSTMCell or a GRUCell; got {type(cell).__name__}")
+    values = gates.gate_values(cell, x, units=units)  # name -> (T, units shown)
     shown = list(range(cell.hidden_size)) if units is None else [int(u) for u in units]
-    if not shown or min(shown) < 0 or max(shown) >= cell.hidden_size:
-        raise ValueError(f"units must be indices in [0, {cell.hidden_size}); got {units!r}")
     fig = new_figure(12, 1.1 + (1.2 + 0.04 * len(shown)) * len(panels))
     axes = fig.subplots(len(panels), 1, sharex=True)
     for ax, (name, label, vmin, vmax, cmap) in zip(axes, panels):
-        values = trace[name][:, 0, shown].numpy()  # (T, units shown)
-        if name in ("c", "h"):  # states: each unit on its own scale, so that small ones show their jumps
-            values = values / np.maximum(np.abs(values).max(axis=0), 1e-12)
-        image = plots.gate_heatmap(ax, values, title=label, vmin=vmin, vmax=vmax, cmap=cmap)
+        image = plots.gate_heatmap(ax, values[name], title=label, vmin=vmin, vmax=vmax, cmap=cmap)
         if units is not None:
             ticks = range(0, len(shown), max(1, len(shown) // 8))
             ax.set_yticks(list(ticks), [str(shown[k]) for k in ticks])
@@ -99,56 +92,3 @@ def gates_figure(cell: cells.LSTMCell | cells.GRUCell, x: torch.Tensor, *, marke
         fig.suptitle(title, fontsize=11)
     return fig
 
-
-class LossMonitor:
-    """A live loss curve for :func:`lecturekit.train.train`: one line per model, redrawn every few steps.
-
-        monitor = LossMonitor(["rnn", "gru", "lstm"], baseline=1/6)
-        display(monitor)
-        train.train(..., callback=monitor.callback("lstm"))
-
-    The curve shows the loss averaged over ``window`` steps. ``snapshot()`` is a static picture.
-    """
-
-    def __init__(self, names, *, steps: int | None = None, baseline: float | None = None,
-                 baseline_label: str = "predict the mean", window: int = 25, ylim=(1e-4, 1.0)):
-        self.window = window
-        self.figure = new_figure(8, 3.2)
-        self.ax = self.figure.subplots()
-        self.lines = plots.loss_curves(self.ax, {name: ([], []) for name in names}, baseline=baseline,
-                                       baseline_label=baseline_label)
-        self.ax.set_ylim(*ylim)
-        if steps:
-            self.ax.set_xlim(0, steps)
-        self.ax.legend(loc="lower left", fontsize=8)
-        self.ax.set_title(f"training loss ({window}-step average)", fontsize=10)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.updates = 0
-        self._render()
-
-    def callback(self, name: str):
-        """A function ``f(history)`` for ``train(..., callback=f)`` that redraws the line ``name``."""
-        if name not in self.lines:
-            raise ValueError(f"unknown curve {name!r}; the curves are {sorted(k for k in self.lines if k != 'baseline')}")
-
-        def update(history) -> None:
-            smoothed = history.smoothed(self.window)
-            self.lines[name].set_data(history.step, smoothed)
-            if self.ax.get_xlim()[1] < history.step[-1]:
-                self.ax.set_xlim(0, history.step[-1])
-            low, high = self.ax.get_ylim()
-            if smoothed.max() > high:  # the first steps may start above the top: keep them in view
-                self.ax.set_ylim(low, 1.5 * smoothed.max())
-            self._render()
-        return update
-
-    def _render(self) -> None:
-        self.png = render_png(self.figure)
-        self.image.value = self.png
-        self.updates += 1
-
-    def snapshot(self) -> Image:
-        return Image(data=self.png, format="png")
-
-    def _ipython_display_(self) -> None:
-        display(self.image)

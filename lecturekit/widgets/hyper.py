@@ -7,13 +7,14 @@ import math
 
 from .. import hyper
 from ..plots import hyper as plots
-from ._dashboard import Dashboard, Slider, new_figure
+from .controls import SliderSpec
+from .dashboard import Dashboard, new_figure
 
 #: the explorer's controls. The frequency goes past the range H was trained on (0.5 to 2.0),
 #: so that a student can see a hypernetwork extrapolate badly.
 EXPLORER_SLIDERS = {
-    "frequency": Slider(0.1, 3.0, 0.1, 1.0, "u₁: frequency ω"),
-    "phase": Slider(0.0, 6.2, 0.1, 0.5, "u₂: phase φ"),
+    "frequency": SliderSpec(min=0.1, max=3.0, step=0.1, value=1.0, description="u₁: frequency ω"),
+    "phase": SliderSpec(min=0.0, max=6.2, step=0.1, value=0.5, description="u₂: phase φ"),
 }
 
 

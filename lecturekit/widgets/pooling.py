@@ -15,14 +15,15 @@ import math
 
 import numpy as np
 
-from .. import pooling
+from .. import invariance, motifs, pooling
 from ..plots import pooling as plots
-from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure, with_defaults
+from .controls import ChoiceSpec, IntSliderSpec, SliderSpec
+from .dashboard import Dashboard, new_figure, with_defaults
 
 #: the explorer's controls: ranges and defaults, in one place (p = 2 is the most popular L_p)
 EXPONENT_SLIDERS = {
-    "p": Slider(1.0, 32.0, 0.5, 2.0, "L_p exponent p", readout_format=".1f"),
-    "beta": Slider(0.1, 20.0, 0.1, 1.0, "log-sum-exp β", readout_format=".1f"),
+    "p": SliderSpec(min=1.0, max=32.0, step=0.5, value=2.0, description="L_p exponent p", readout_format=".1f"),
+    "beta": SliderSpec(min=0.1, max=20.0, step=0.1, value=1.0, description="log-sum-exp β", readout_format=".1f"),
 }
 
 #: the grids the curves are drawn on: a little wider than the sliders, to show where they lead
@@ -101,9 +102,9 @@ def exponent_explorer(z=pooling.EXAMPLE_ACTIVATIONS, **defaults) -> Dashboard:
 
 #: the shift explorer's controls
 SHIFT_CONTROLS = {
-    "tau": IntSlider(0, 8, 0, description="shift τ (pixels)"),
-    "window": Choice((2, 4, 8), 4, "pool window"),
-    "pool": Choice(("max", "avg"), "max", "pool"),
+    "tau": IntSliderSpec(min=0, max=8, value=0, description="shift τ (pixels)"),
+    "window": ChoiceSpec(options=(2, 4, 8), value=4, description="pool window"),
+    "pool": ChoiceSpec(options=("max", "avg"), value="max", description="pool"),
 }
 
 #: the detector's threshold: between a plus's score on itself (9) and a cross's best on a plus (3)
@@ -112,7 +113,7 @@ SHIFT_THRESHOLD = 6.0
 
 def default_scene() -> np.ndarray:
     """The shift explorer's image (32, 32): two plus signs and a diagonal cross in light noise, seeded."""
-    return pooling.motif_image(32, [(pooling.PLUS, 5, 13), (pooling.PLUS, 19, 22), (pooling.CROSS, 20, 4)],
+    return motifs.motif_image(32, [(motifs.PLUS, 5, 13), (motifs.PLUS, 19, 22), (motifs.DIAGONAL_CROSS, 20, 4)],
                                noise=0.1, rng=np.random.default_rng(0))
 
 
@@ -127,8 +128,8 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
     x = default_scene() if image is None else np.asarray(image, dtype=float)
     max_shift = SHIFT_CONTROLS["tau"].max
 
-    def compute(tau: int, window: int, pool: str) -> pooling.ShiftView:
-        return pooling.shift_view(x, pooling.PLUS, tau, window, pool, threshold=SHIFT_THRESHOLD, max_shift=max_shift)
+    def compute(tau: int, window: int, pool: str) -> invariance.ShiftView:
+        return invariance.shift_view(x, motifs.PLUS, tau, window, pool, threshold=SHIFT_THRESHOLD, max_shift=max_shift)
 
     first = compute(**{name: spec.value for name, spec in specs.items()})
     fig = new_figure(13, 3.6)
@@ -157,7 +158,7 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
     # the current shift, stopping below the legend (a moving line is drawn over the background's legend)
     (now,) = ax_curve.plot([0, 0], [-0.05, 1.6], color="k", lw=1, ls="--")
 
-    def draw(r: pooling.ShiftView) -> None:
+    def draw(r: invariance.ShiftView) -> None:
         image_art.set_data(r.shifted.image)
         act_art.set_data(r.shifted.activation)
         plots.window_borders(ax_act, r.shifted.activation.shape, r.shifted.window, lines=borders)

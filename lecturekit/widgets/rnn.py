@@ -7,14 +7,16 @@ import numpy as np
 
 from .. import recurrence
 from ..plots import rnn as plots
-from ._dashboard import Choice, Dashboard, IntSlider, Slider, new_figure, with_defaults
+from ..plots.common import ladder_limit
+from .controls import ChoiceSpec, IntSliderSpec, SliderSpec
+from .dashboard import Dashboard, new_figure, with_defaults
 
 #: the explorer's controls: ranges and defaults, in one place
 EXPLORER_SLIDERS = {
-    "scale": Slider(0.0, 2.5, 0.05, 0.95, "modulus |λ| (scale)"),
-    "angle": Slider(0.0, 180.0, 10.0, 30.0, "angle θ (degrees)", readout_format=".0f"),
-    "steps": IntSlider(20, 1000, 100, step=20, description="steps T"),
-    "nonlinearity": Choice(("linear", "tanh"), "linear", "g"),
+    "scale": SliderSpec(min=0.0, max=2.5, step=0.05, value=0.95, description="modulus |λ| (scale)"),
+    "angle": SliderSpec(min=0.0, max=180.0, step=10.0, value=30.0, description="angle θ (degrees)", readout_format=".0f"),
+    "steps": IntSliderSpec(min=20, max=1000, step=20, value=100, description="steps T"),
+    "nonlinearity": ChoiceSpec(options=("linear", "tanh"), value="linear", description="g"),
 }
 
 #: the trajectory panel shows the first steps only: enough to see a circle or a spiral
@@ -46,7 +48,7 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
     overflow_note = ax_state.text(0.03, 0.03, "", transform=ax_state.transAxes, ha="left", va="bottom",
                                   color="#c0392b", fontsize=9)
     grad_line = plots.log10_curve(ax_grad, [0.0], lw=2)
-    ax_grad.axhline(0, color="0.6", lw=0.8)
+    ax_grad.axhline(0, color="0.6", lw=0.8, zorder=1)  # behind the curve, in every drawing
     ax_grad.set_ylabel("log10 ||dz_T / dz_t||")
     verdict = ax_grad.text(0.97, 0.97, "", transform=ax_grad.transAxes, ha="right", va="top", fontsize=9,
                            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
@@ -57,15 +59,13 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
         colour = plots.REGIME_COLOURS[r.regime]
         points.set_color(colour)
 
-        z = r.z[: TRAJECTORY_STEPS + 1]
-        reach = float(np.linalg.norm(z, axis=1).max())
-        z = z / reach if reach > 0 else z  # the shape of the path; its size is the next panel's job
+        z = r.path(TRAJECTORY_STEPS)  # the shape of the path; its size is the next panel's job
         line.set_data(z[:, 0], z[:, 1])
         start.set_data(z[:1, 0], z[:1, 1])
         if r.first_overflow is not None:
             overflow_note.set_text(f"||z_t|| overflows float64 from t = {r.first_overflow}:\nplain floats read inf there")
-        elif np.isneginf(r.log10_state_norms).any():
-            overflow_note.set_text(f"z_t = 0 exactly from t = {int(np.argmax(np.isneginf(r.log10_state_norms)))}")
+        elif r.first_zero is not None:
+            overflow_note.set_text(f"z_t = 0 exactly from t = {r.first_zero}")
         else:
             overflow_note.set_text("")
 
@@ -75,7 +75,7 @@ def eigenvalue_explorer(**defaults) -> Dashboard:
         grad_line.set_color(colour)
         for ax, values in ((ax_state, r.log10_state_norms), (ax_grad, r.log10_gradient_norms)):
             ax.set_xlim(0, t[-1])
-            half = plots.ladder_limit(values, steps=(5.0,))  # 5, 50, 500: symmetric about 0, up is growing
+            half = ladder_limit(values, steps=(5.0,))  # 5, 50, 500: symmetric about 0, up is growing
             ax.set_ylim(-half, half)
         first = r.log10_gradient_norms[0]
         shown = "0 exactly" if first == -np.inf else f"10^{first:.1f}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import odes, tricks
+from .. import clipping, odes, tricks
 from ..plots import tricks as plots
-from ..plots.rnn import ladder_limit
-from ._dashboard import Choice, Dashboard, IntSlider, LogSlider, Slider, new_figure, with_defaults
+from ..plots.common import ladder_limit, ladder_range, loss_curve
+from .controls import ChoiceSpec, IntSliderSpec, LogSliderSpec, SliderSpec
+from .dashboard import Dashboard, new_figure, with_defaults
 
 __all__ = ["clipping_dashboard", "leaky_dashboard", "init_dashboard", "euler_dashboard",
            "CLIPPING_SLIDERS", "LEAKY_SLIDERS", "INIT_SLIDERS", "EULER_SLIDERS"]
@@ -17,27 +18,27 @@ __all__ = ["clipping_dashboard", "leaky_dashboard", "init_dashboard", "euler_das
 # ----------------------------------------------------------------------------------------------
 # Clipping on a cliff
 
-CLIPPING_SLIDERS = {"threshold": LogSlider(-1.5, 2.0, 0.1, 1.0, "clipping threshold")}
+CLIPPING_SLIDERS = {"threshold": LogSliderSpec(min=-1.5, max=2.0, step=0.1, value=1.0, description="clipping threshold")}
 #: the window of the (w, b) plane drawn behind the descent paths
 SURFACE_W, SURFACE_B = np.linspace(0.0, 3.5, 240), np.linspace(-1.5, 2.0, 240)
 LOSS_LIMITS = (1e-8, 20.0)
 
 
-def clipping_dashboard(setting: tricks.CliffSetting = tricks.CLIFF, **defaults) -> Dashboard:
+def clipping_dashboard(setting: clipping.CliffSetting = clipping.CLIFF, **defaults) -> Dashboard:
     """Gradient descent on the one-unit RNN's cliff, without clipping and with the chosen threshold.
 
     Every threshold the slider offers is trained once, side by side, when the dashboard is built
     (about 40 ms); moving the slider then only redraws.
     """
     specs = with_defaults(CLIPPING_SLIDERS, defaults)
-    sweep = tricks.cliff_descent([np.inf, *specs["threshold"].values()], setting)
+    sweep = clipping.cliff_descent([np.inf, *specs["threshold"].values()], setting)
 
-    def compute(threshold: float) -> tricks.Descent:
+    def compute(threshold: float) -> clipping.Descent:
         return sweep.pick(np.inf, threshold)
 
     fig = new_figure(13, 3.5)
     ax_surf, ax_free, ax_clip, ax_grad = fig.subplots(1, 4)
-    plots.loss_surface(ax_surf, SURFACE_W, SURFACE_B, tricks.cliff_surface(SURFACE_W, SURFACE_B, setting))
+    plots.loss_surface(ax_surf, SURFACE_W, SURFACE_B, clipping.cliff_surface(SURFACE_W, SURFACE_B, setting))
     free = sweep.pick(np.inf)
     plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.NO_CLIP, label="no clipping")
     clip_path = plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.CLIP, label="clipped")
@@ -47,12 +48,14 @@ def clipping_dashboard(setting: tricks.CliffSetting = tricks.CLIFF, **defaults) 
     ax_surf.set_title("log10 loss over (w, b)")
     off_chart = plots.corner_note(ax_surf, loc="lower right")
 
-    plots.loss_curve(ax_free, free.loss[:, 0], color=plots.NO_CLIP)
+    iterations = np.arange(len(free.loss))  # 0 (the start) to the last step
+    loss_curve(ax_free, iterations, free.loss[:, 0], floor=LOSS_LIMITS[0], xlabel="gradient-descent step",
+               ylabel="loss (z_T - target)²", color=plots.NO_CLIP)
     ax_free.set_title(f"no clipping: final loss {free.loss[-1, 0]:.2g}", color=plots.NO_CLIP)
-    clip_loss = plots.loss_curve(ax_clip, free.loss[:, 0], color=plots.CLIP)
+    clip_loss = loss_curve(ax_clip, iterations, free.loss[:, 0], floor=LOSS_LIMITS[0], xlabel="gradient-descent step",
+                           ylabel=None, color=plots.CLIP)
     for ax in (ax_free, ax_clip):
         ax.set_ylim(*LOSS_LIMITS)
-    ax_free.set_ylabel("loss (z_T - target)²")
 
     steps = np.arange(setting.iterations)
     ax_grad.plot(steps, free.grad_norm[:, 0], color=plots.NO_CLIP, lw=1)
@@ -64,7 +67,7 @@ def clipping_dashboard(setting: tricks.CliffSetting = tricks.CLIFF, **defaults) 
     ax_grad.set_title("gradient norm (dashed: threshold)")
     plots.sparse_ticks(ax_surf, ax_free, ax_clip, ax_grad)
 
-    def draw(r: tricks.Descent) -> None:
+    def draw(r: clipping.Descent) -> None:
         thr = float(r.thresholds[1])
         w, b = r.w[:, 1], r.b[:, 1]
         clip_path[0].set_data(w, b)
@@ -88,11 +91,11 @@ def clipping_dashboard(setting: tricks.CliffSetting = tricks.CLIFF, **defaults) 
 # Leaky integration
 
 LEAKY_SLIDERS = {
-    "alpha": Slider(0.02, 1.0, 0.02, 0.1, "leak α"),
-    "scale": Slider(0.0, 1.5, 0.05, 0.6, "modulus |λ| of W"),
-    "angle": Slider(0.0, 180.0, 5.0, 30.0, "angle θ (degrees)", readout_format=".0f"),
-    "steps": IntSlider(10, 500, 200, step=10, description="steps T"),
-    "nonlinearity": Choice(("linear", "tanh"), "tanh", "g"),
+    "alpha": SliderSpec(min=0.02, max=1.0, step=0.02, value=0.1, description="leak α"),
+    "scale": SliderSpec(min=0.0, max=1.5, step=0.05, value=0.6, description="modulus |λ| of W"),
+    "angle": SliderSpec(min=0.0, max=180.0, step=5.0, value=30.0, description="angle θ (degrees)", readout_format=".0f"),
+    "steps": IntSliderSpec(min=10, max=500, step=10, value=200, description="steps T"),
+    "nonlinearity": ChoiceSpec(options=("linear", "tanh"), value="tanh", description="g"),
 }
 
 
@@ -113,7 +116,7 @@ def leaky_dashboard(**defaults) -> Dashboard:
     lam = ax_eig.scatter([0, 0], [0, 0], s=60, facecolors="none", edgecolors=plots.PLAIN, lw=1.5, zorder=3,
                          label="λ (eigenvalues of W)")
     paths = plots.segments(ax_eig, np.zeros(2, complex), np.ones(2, complex), color=plots.LEAKY, ls=":", lw=1)
-    ax_eig.plot([1], [0], "k+", ms=10)
+    (one,) = ax_eig.plot([1], [0], "k+", ms=10)  # drawn over the paths that end there: listed as dynamic
     # legends outside the axes, where no moving curve or point can cross them (they stay in the background)
     ax_eig.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False)
     ax_eig.set_title("eigenvalues move towards 1")
@@ -142,19 +145,18 @@ def leaky_dashboard(**defaults) -> Dashboard:
         g_leaky.set_data(t, r.log10_grad_leaky)
         ax_grad.set_xlim(0, t[-1])
         # a vanishing plain RNN leaves through the bottom
-        ax_grad.set_ylim(*plots.ladder_range(np.r_[r.log10_grad_leaky, r.log10_grad_plain],
+        ax_grad.set_ylim(*ladder_range(np.r_[r.log10_grad_leaky, r.log10_grad_plain],
                                              minimum=LEAKY_DECADES, floor=GRAD_FLOOR))
         ax_grad.set_title(f"|1 − α + αλ| = {abs(r.effective[0]):.3f}: gradient above 1e-3\n"
                           f"for {r.reach_plain} steps back at α = 1, {r.reach_leaky} at α = {r.alpha:.2f}",
                           fontsize=10)
-        with np.errstate(divide="ignore"):
-            sizes = [np.log10(np.linalg.norm(z, axis=1)) for z in (r.z_plain, r.z_leaky)]
-        z_plain.set_data(t, sizes[0])
-        z_leaky.set_data(t, sizes[1])
+        z_plain.set_data(t, r.log10_state_plain)
+        z_leaky.set_data(t, r.log10_state_leaky)
         ax_state.set_xlim(0, t[-1])
-        ax_state.set_ylim(*plots.ladder_range(np.concatenate(sizes), minimum=LEAKY_DECADES, floor=GRAD_FLOOR))
+        ax_state.set_ylim(*ladder_range(np.r_[r.log10_state_plain, r.log10_state_leaky], minimum=LEAKY_DECADES,
+                                        floor=GRAD_FLOOR))
 
-    dynamic = [lam, mu, *paths, g_plain, g_leaky, ax_grad.title, z_plain, z_leaky]
+    dynamic = [lam, mu, *paths, one, g_plain, g_leaky, ax_grad.title, z_plain, z_leaky]
     return Dashboard(specs, compute=tricks.explore_leaky, draw=draw, figure=fig, columns=3, dynamic=dynamic)
 
 
@@ -162,9 +164,9 @@ def leaky_dashboard(**defaults) -> Dashboard:
 # Initialisation
 
 INIT_SLIDERS = {
-    "gain": Slider(0.5, 1.5, 0.05, 1.0, "gain"),
-    "steps": IntSlider(10, 300, 100, step=10, description="steps T"),
-    "nonlinearity": Choice(("linear", "tanh"), "linear", "g"),
+    "gain": SliderSpec(min=0.5, max=1.5, step=0.05, value=1.0, description="gain"),
+    "steps": IntSliderSpec(min=10, max=300, step=10, value=100, description="steps T"),
+    "nonlinearity": ChoiceSpec(options=("linear", "tanh"), value="linear", description="g"),
 }
 
 
@@ -212,7 +214,7 @@ def init_dashboard(n: int = 100, seed: int = 0, **defaults) -> Dashboard:
             lines[kind].set_data(np.arange(len(g)), g)
         identity_note.set_text(f"all {n} eigenvalues at {r.gain:.2f}")
         ax_grad.set_xlim(0, len(r.log10_grad[0]) - 1)
-        ax_grad.set_ylim(*plots.ladder_range(np.concatenate(r.log10_grad), minimum=INIT_DECADES))
+        ax_grad.set_ylim(*ladder_range(np.concatenate(r.log10_grad), minimum=INIT_DECADES))
 
     dynamic = [*radii.values(), *points.values(), identity_note, *lines.values()]  # in z-order: points over circles
     return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=3, dynamic=dynamic)
@@ -222,10 +224,10 @@ def init_dashboard(n: int = 100, seed: int = 0, **defaults) -> Dashboard:
 # Euler's method and its stability region
 
 EULER_SLIDERS = {
-    "h": Slider(0.05, 2.5, 0.05, 0.2, "step h"),
-    "decay": Slider(-3.0, 0.5, 0.05, -0.5, "Re λ (decay)"),
-    "frequency": Slider(0.0, 4.0, 0.1, 2.0, "Im λ (frequency)", readout_format=".1f"),
-    "method": Choice(odes.METHODS, "euler", "solver"),
+    "h": SliderSpec(min=0.05, max=2.5, step=0.05, value=0.2, description="step h"),
+    "decay": SliderSpec(min=-3.0, max=0.5, step=0.05, value=-0.5, description="Re λ (decay)"),
+    "frequency": SliderSpec(min=0.0, max=4.0, step=0.1, value=2.0, description="Im λ (frequency)", readout_format=".1f"),
+    "method": ChoiceSpec(options=odes.METHODS, value="euler", description="solver"),
 }
 #: the hλ plane's smallest window; when hλ lies outside, it is zoomed out by the next factor of
 #: HL_ZOOMS (the same shape, so the square-pixel box does not move)
@@ -299,7 +301,7 @@ def euler_dashboard(**defaults) -> Dashboard:
         ax_norm.set_xlim(0, T_AXIS)
         lowest, highest = float(r.log10_norm_exact.min()), float(r.log10_norm_exact.max())
         shown = np.clip(r.log10_norm_steps, lowest - NORM_DECADES, highest + NORM_DECADES)
-        lo, hi = plots.ladder_range(np.r_[r.log10_norm_exact, shown], minimum=1.0)
+        lo, hi = ladder_range(np.r_[r.log10_norm_exact, shown], minimum=1.0)
         lo, hi = max(lo, np.floor(lowest - NORM_DECADES)), min(hi, np.ceil(highest + NORM_DECADES))
         ax_norm.set_ylim(lo, hi)
         above = peak > hi

@@ -1,0 +1,258 @@
+"""The one widget pattern every notebook uses.
+
+    state (control values) -> compute(**state) -> result (plain arrays) -> draw(result)
+
+``compute`` is a pure function from a math module, ``draw`` updates the artists of one
+matplotlib ``Figure`` in place (object-oriented API, Agg canvas, no pyplot state), and the
+dashboard shows the figure as a PNG in an ``ipywidgets.Image``: the fastest route measured
+(see DESIGN.md), and one that needs no backend magic and works in Colab and Voila too.
+
+A ``ValueError`` from ``compute`` (a kernel wider than its input, ...) is shown as a message
+in the figure, never as a traceback. Tests build a dashboard, set ``controls[name].value``
+and read ``result``, ``error`` and ``png``; no browser needed.
+
+The controls' ranges and defaults are specs (:mod:`lecturekit.widgets.controls`); every
+dashboard of the notebooks is listed once in :mod:`lecturekit.widgets.registry`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from typing import Any, Callable
+
+import ipywidgets as widgets
+from IPython.display import Image, display
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from .controls import ControlSpec
+
+__all__ = ["Dashboard", "new_figure", "render_png", "show", "with_defaults"]
+
+
+def with_defaults(specs: dict[str, ControlSpec], defaults: dict[str, Any]) -> dict[str, ControlSpec]:
+    """A copy of ``specs`` whose controls start at ``defaults`` (name -> value) instead.
+
+    An unknown name, or a value outside its control's range, is a ``ValueError`` that says so.
+    """
+    specs = dict(specs)
+    for name, value in defaults.items():
+        if name not in specs:
+            raise ValueError(f"unknown control {name!r}; the controls are {sorted(specs)}")
+        specs[name] = dataclasses.replace(specs[name], value=value)
+    return specs
+
+
+def new_figure(width: float, height: float, dpi: int = 80) -> Figure:
+    """A figure (width x height inches) on an Agg canvas, outside pyplot (no global state, never
+    shown twice), laid out by constrained layout."""
+    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def render_png(fig: Figure) -> bytes:
+    """The whole figure as PNG bytes: every artist, also one marked animated.
+
+    ``canvas.print_png`` alone leaves animated artists out (they are meant to be blitted on top),
+    so they are drawn as ordinary ones for this picture and marked animated again afterwards.
+    """
+    animated = fig.findobj(lambda artist: artist.get_animated())
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        buf = io.BytesIO()
+        fig.canvas.print_png(buf, pil_kwargs={"compress_level": 1})  # fast to encode; size hardly matters here
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
+    return buf.getvalue()
+
+
+def show(fig: Figure) -> None:
+    """Display a static figure in the notebook as a PNG (stored with the notebook's outputs)."""
+    display(Image(data=render_png(fig), format="png"))
+
+
+def _encode_png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas's current pixels as PNG bytes, without drawing anything again."""
+    width, height = canvas.get_width_height(physical=True)
+    picture = PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    picture.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def _full_draw_order(figure: Figure, artists: list[Artist]) -> list[Artist]:
+    """``artists`` in the order a full drawing of ``figure`` draws them, with the spines of every
+    axes among them (the frame is drawn over what is inside the axes).
+
+    A figure draws its children (axes, figure texts) by z-order, and each axes its children by
+    z-order, ties in the order they were added: drawn in this order over the background, the
+    artists stack exactly as in a full drawing.
+    """
+    chosen = list(dict.fromkeys(artists))  # no artist twice
+    for ax in dict.fromkeys(a.axes for a in chosen if a.axes is not None):
+        if ax.axison and ax.get_frame_on():
+            chosen += [spine for spine in ax.spines.values() if spine not in chosen]
+    top = sorted((a for a in figure.get_children() if a is not figure.patch), key=lambda a: a.get_zorder())
+    top_rank = {id(a): k for k, a in enumerate(top)}
+    inner_rank = {}
+    for ax in figure.axes:
+        inside = sorted((a for a in ax.get_children() if a is not ax.patch), key=lambda a: a.get_zorder())
+        inner_rank.update({id(a): k for k, a in enumerate(inside)})
+
+    def rank(artist: Artist) -> tuple[float, float]:
+        if id(artist) in top_rank:  # a figure-level artist
+            return top_rank[id(artist)], -1
+        outer = top_rank.get(id(artist.axes), len(top))
+        return outer, inner_rank.get(id(artist), len(inner_rank))  # an artist nested deeper: last in its axes
+
+    return sorted(chosen, key=rank)
+
+
+class Dashboard:
+    """Controls wired to ``compute`` and ``draw`` on one figure, shown as a PNG image.
+
+    Parameters
+    ----------
+    specs : name -> control spec (:class:`~lecturekit.widgets.SliderSpec`, ...); the names are
+        ``compute``'s keyword arguments.
+    compute : pure function ``compute(**state) -> result``; a ``ValueError`` becomes a message.
+    draw : ``draw(result)`` updates the artists of ``figure`` in place.
+    figure : the figure ``draw`` draws on (from :func:`new_figure`).
+    columns : controls per row above the picture; ``extra`` widgets follow the controls.
+    dynamic : optional, for fast moves: the artists ``draw`` changes (lines, points, notes).
+        Start without it: every move then draws the whole figure, and ``draw`` may change
+        anything. With it, everything else is drawn once into a background picture, and drawn
+        again only when an axes' limits, labels, title or visibility change; a move otherwise
+        draws just these artists on top of the background (blitting). Text is most of the cost
+        of a matplotlib figure, so this makes a move several times cheaper, but ``draw`` may then
+        change nothing but these artists and the axes' limits, labels and titles, and artists
+        they are drawn in the order a full drawing stacks them, with the frames (spines) of their axes
+        on top. An other artist that a full drawing puts over a dynamic one must be listed too.
+
+    The figure stays a plain figure: ``show(d.figure)`` and ``render_png(d.figure)`` give the
+    whole picture, blitted or not. Its layout engine places the axes once, for the first
+    picture, and is then switched off (:meth:`_keep_layout`).
+
+    Attributes a test reads: ``controls`` (name -> ipywidgets control), ``state``, ``result``,
+    ``error`` (the message shown, or None), ``notice`` (the text artist that shows it), ``png``
+    (the picture shown), ``updates`` (how many pictures so far) and ``widget``.
+    """
+
+    def __init__(self, specs: dict[str, ControlSpec], compute: Callable[..., Any], draw: Callable[[Any], None],
+                 figure: Figure, *, columns: int = 3, extra: list[widgets.Widget] | None = None,
+                 dynamic: list[Artist] | None = None):
+        self.specs = specs
+        self.compute, self.draw, self.figure = compute, draw, figure
+        self.dynamic = list(dynamic or [])
+        self._blitted = _full_draw_order(figure, self.dynamic)  # drawn over the background, in this order
+        self._background, self._chrome = None, None
+        self.controls = {name: spec.build(name) for name, spec in specs.items()}
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.result: Any = None
+        self.error: str | None = None
+        self.png: bytes = b""
+        self.updates = 0
+        self.notice = figure.text(0.5, 0.5, "", ha="center", va="center", fontsize=13, wrap=True,
+                                  bbox=dict(boxstyle="round", facecolor="#fff3cd", edgecolor="#d39e00"),
+                                  visible=False, zorder=10)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        items = list(self.controls.values()) + list(extra or [])
+        rows = [widgets.HBox(items[i:i + columns]) for i in range(0, len(items), columns)]
+        self.widget = widgets.VBox([*rows, self.image])
+        self.refresh()  # the first picture, laid out by the figure's layout engine ...
+        self._keep_layout()  # ... and the axes stay where it put them
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The controls' current values, name -> value."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> None:
+        """Recompute, redraw and re-render from the controls' current values."""
+        try:
+            result = self.compute(**self.state)
+        except ValueError as err:  # an illegal combination: say so in the figure
+            self.error, self.result = str(err), None
+            self._show_panels(False)
+            self.notice.set_text(str(err))
+            self.notice.set_visible(True)
+        else:
+            self.error, self.result = None, result
+            self._show_panels(True)
+            self.notice.set_visible(False)
+            self.draw(result)
+        self.png = self._render()
+        self.image.value = self.png
+        self.updates += 1
+
+    def _show_panels(self, visible: bool) -> None:
+        """Show or hide every axes, and the dynamic artists outside them (a formula under the axes,
+        ...): a message replaces what the last legal setting drew."""
+        for ax in self.figure.axes:
+            ax.set_visible(visible)
+        for artist in self.dynamic:
+            if artist.axes is None:
+                artist.set_visible(visible)
+
+    def _keep_layout(self) -> None:
+        """Switch the figure's layout engine off after the first picture: constrained layout costs
+        as much as the drawing itself, and panels that shift as a slider moves distract the eye."""
+        if self.figure.get_layout_engine() is not None:
+            self.figure.set_layout_engine("none")
+
+    def _on_change(self, change) -> None:
+        self.refresh()
+
+    def _chrome_key(self) -> tuple:
+        """What the background picture depends on besides the dynamic artists."""
+        dynamic = {id(a) for a in self.dynamic}
+        return (self.notice.get_visible(), self.notice.get_text(), *(
+            (ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xlabel(), ax.get_ylabel(),
+             None if id(ax.title) in dynamic else (ax.get_title(), str(ax.title.get_color())))
+            for ax in self.figure.axes))
+
+    def _render(self) -> bytes:
+        """The picture of the current state: drawn whole, or (with ``dynamic``) the dynamic artists
+        drawn over the background, which is drawn again first if what it shows has changed."""
+        if not self.dynamic:
+            return render_png(self.figure)
+        canvas = self.figure.canvas
+        key = self._chrome_key()
+        if key != self._chrome:
+            self._draw_background()
+            self._chrome = key
+        else:
+            canvas.restore_region(self._background)
+        if self.error is None:
+            for artist in self._blitted:
+                self.figure.draw_artist(artist)
+        return _encode_png(canvas)
+
+    def _draw_background(self) -> None:
+        """Draw everything but the dynamic artists onto the canvas, and keep a copy of its pixels.
+
+        The dynamic artists are marked animated only for this drawing (``canvas.draw`` leaves
+        animated artists out), so that outside it the figure draws whole.
+        """
+        for artist in self._blitted:
+            artist.set_animated(True)
+        try:
+            self.figure.canvas.draw()
+        finally:
+            for artist in self._blitted:
+                artist.set_animated(False)
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+
+    def snapshot(self) -> Image:
+        """A static picture of the current state, for readers without a kernel (GitHub, nbviewer)."""
+        return Image(data=self.png, format="png")
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
