@@ -236,10 +236,16 @@ def test_hyper_view_is_one_forward_pass_and_consistent():
     model = hyper.HyperModel()
     v = hyper.hyper_view(model, 1.2, 2.0, n_points=50)
     assert v.x.shape == v.target.shape == v.output.shape == (50,) and v.units.shape == (50, 16)
-    np.testing.assert_allclose(v.units.sum(1) + v.weights["b_2"], v.output, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(v.target, np.sin(1.2 * v.x + 2.0), atol=1e-6)
+    # recomputed in float64 numpy from the weights H made and the slide's G(x, w) = w_2 . tanh(w_1 x + b_1) + b_2
+    w = {name: np.asarray(value, dtype=float) for name, value in v.weights.items()}
+    x = np.linspace(*hyper.X_RANGE, 50)
+    np.testing.assert_allclose(v.x, x, atol=1e-6)
+    units = w["w_2"] * np.tanh(np.outer(x, w["w_1"]) + w["b_1"])          # (N, H)
+    np.testing.assert_allclose(v.units, units, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(v.output, units.sum(1) + w["b_2"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(v.target, np.sin(1.2 * x + 2.0), atol=1e-6)
     assert v.in_training_range and not hyper.hyper_view(model, 2.5, 0.0).in_training_range
-    assert v.mse == pytest.approx(np.mean((v.output - v.target) ** 2), rel=1e-5)
+    assert v.mse == pytest.approx(np.mean((units.sum(1) + w["b_2"] - np.sin(1.2 * x + 2.0)) ** 2), rel=1e-4)
 
 
 # --- 4. Ha, Dai & Le's static hypernetwork ---------------------------------------------------

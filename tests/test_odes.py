@@ -67,7 +67,17 @@ def test_solvers_accept_torch_tensors_and_autograd_goes_through():
     z = odes.rk4(lambda v: v @ A.T, z0, 0.1, 10)
     assert isinstance(z, torch.Tensor) and z.shape == (11, 2, 2)
     z[-1].sum().backward()
-    assert A.grad is not None and torch.isfinite(A.grad).all()
+    # against central finite differences of the same solve, in float64
+    def final_sum(M):
+        return float(odes.rk4(lambda v: v @ M.T, z0, 0.1, 10)[-1].sum())
+    eps, fd = 1e-6, np.zeros((2, 2))
+    for i in range(2):
+        for j in range(2):
+            E = torch.zeros(2, 2, dtype=torch.float64)
+            E[i, j] = eps
+            with torch.no_grad():
+                fd[i, j] = (final_sum(A + E) - final_sum(A - E)) / (2 * eps)
+    np.testing.assert_allclose(A.grad.numpy(), fd, rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("h, steps, match", [(0.0, 3, "step size"), (-0.1, 3, "step size"),
@@ -145,7 +155,9 @@ def test_a_tiny_neural_ode_learns_the_spiral():
     J = torch.autograd.functional.jacobian(fit.func, torch.zeros(2))
     ev = np.linalg.eigvals(J.numpy().astype(float))
     np.testing.assert_allclose(np.sort(ev.imag), [-1.0, 1.0], atol=0.1)
-    np.testing.assert_allclose(ev.real, -0.1, atol=0.1)
+    # the decay is learned, not just "some" field: seeds 0-3 give real parts -0.107 to -0.120;
+    # a field with no decay (real part 0) or twice the decay fails
+    np.testing.assert_allclose(ev.real, -0.1, atol=0.04)
 
 
 def test_fit_neural_ode_rejects_uneven_times():
