@@ -1,50 +1,95 @@
 """Self-checking exercises.
 
-An exercise holds a reference answer and a judge. In a notebook::
+An exercise holds a question, a reference answer and a judge. In a notebook::
 
+    from lecturekit.exercises import progress
     from lecturekit.exercises import rnn_gradients as ex
 
     def gradient_norm_after(scale, k):
         ...  # your code here
         raise NotImplementedError
 
-    ex.gradient_norm_after.check(gradient_norm_after)   # prints a verdict, returns True/False
-    ex.gradient_norm_after.hint()
+    ex.gradient_norm_after.check(gradient_norm_after)   # shows the verdict
+    ex.gradient_norm_after.hint()                       # one more hint at each call
     ex.gradient_norm_after.solution()
+    progress(ex)                                        # this notebook's exercises: done, not yet, not attempted
 
-``check`` never raises: an unfilled stub (``...``, ``None`` or a function that raises
-``NotImplementedError``) prints "not attempted yet", and an answer that is wrong or that
-raises prints what went wrong. So "Restart and run all" works on a fresh copy.
+``check`` never raises and prints nothing: it returns a :class:`Verdict`, which a notebook shows
+as one line ("Correct!", "Not yet: ...", or "not attempted yet") and which is true exactly when the
+answer is right (``if ex.x.check(f): ...``). An unfilled stub (``...``, ``None`` or a function that
+raises ``NotImplementedError``) is "not attempted yet", so "Restart and run all" works on a fresh
+copy. A *prediction* exercise takes a value instead of a function: the student commits to it
+(a number, or one of a few choices) before the next cell shows the answer.
 
-Each topic lives in a submodule of this package (``rnn_gradients``, ``conv``, ...).
-``registry`` maps every exercise's name to its object: reading it imports every topic module
-(importing one topic, as a notebook does, imports only that one: some need torch, some do not).
+Each topic lives in a submodule of this package (``rnn_gradients``, ``conv``, ...). ``registry``
+maps every exercise's name to its object: reading it imports every topic module (importing one
+topic, as a notebook does, imports only that one: some need torch, some do not).
+
+With the environment variable ``LECTUREKIT_SOLUTIONS=hidden`` (an instructor sets it on a class's
+server for graded work) ``solution()`` says that the solutions are hidden; hints and checks work
+as before.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import textwrap
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, Callable
 
-__all__ = ["Exercise", "registry", "register", "NOT_ATTEMPTED"]
+__all__ = ["Exercise", "Verdict", "Progress", "registry", "register", "progress", "verdicts", "NOT_ATTEMPTED",
+           "CORRECT", "WRONG", "SOLUTIONS_HIDDEN"]
 
-NOT_ATTEMPTED = "not attempted yet"
+NOT_ATTEMPTED, CORRECT, WRONG = "not attempted", "correct", "wrong"
+
+#: what solution() says when the instructor has hidden the solutions (LECTUREKIT_SOLUTIONS=hidden)
+SOLUTIONS_HIDDEN = ("The instructor has hidden the solutions for this course (graded work). "
+                    "hint() still works; ask your instructor if you are stuck.")
 
 _registered: dict[str, "Exercise"] = {}
+_last: dict[str, "Verdict"] = {}   # this kernel's last verdict on each exercise, by name
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``check`` says about one answer: shown as one line, true exactly when the answer is right.
+
+    ``status`` is "correct", "wrong" or "not attempted"; ``message`` says what is wrong (empty when right).
+    """
+
+    name: str
+    status: str
+    message: str = ""
+    answer: Any = field(default=None, repr=False, compare=False)   # what was judged (a grader judges it again)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == CORRECT
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        if self.status == CORRECT:
+            return f"[{self.name}] Correct!"
+        if self.status == NOT_ATTEMPTED:
+            return f"[{self.name}] not attempted yet: fill in the cell above, then run it again."
+        return f"[{self.name}] Not yet: {self.message}"
+
+    __str__ = __repr__
 
 
 @dataclass
 class Exercise:
     """One exercise: a question, a reference answer and a judge.
 
-    ``judge(answer)`` returns ``None`` when the answer is right, or a sentence that says
-    what is wrong (it may raise: ``check`` turns that into a verdict too).
-    ``reference`` is the reference answer (a value or a function); ``check(reference)``
-    is True, which the test suite asserts for every registered exercise.
+    ``judge(answer)`` returns ``None`` when the answer is right, or a sentence that says what is
+    wrong (it may raise: ``check`` turns that into a verdict too). ``reference`` is the reference
+    answer: a function, or for a prediction (``kind="prediction"``) the right value.
     ``solution_text`` defaults to the source of ``reference`` when it is a function.
     """
 
@@ -54,32 +99,34 @@ class Exercise:
     judge: Callable[[Any], str | None]
     hints: list[str] = field(default_factory=list)
     solution_text: str | None = None
+    kind: str = "function"          # "function": the answer is a function; "prediction": a value
+    options: tuple = ()             # a prediction's choices, when it is one of a few (tests try every wrong one)
     _hints_shown: int = field(default=0, repr=False)
 
-    def verdict(self, answer: Any) -> tuple[bool, str]:
-        """Judge ``answer`` silently: ``(correct, message)``. Never raises."""
+    def __post_init__(self) -> None:
+        if self.kind not in ("function", "prediction"):
+            raise ValueError(f"kind must be 'function' or 'prediction'; got {self.kind!r}")
+
+    def verdict(self, answer: Any) -> Verdict:
+        """Judge ``answer`` without recording it: a :class:`Verdict`. Never raises."""
         if answer is None or answer is Ellipsis:
-            return False, NOT_ATTEMPTED
+            return Verdict(self.name, NOT_ATTEMPTED)
         try:
             problem = self.judge(answer)
         except NotImplementedError:
-            return False, NOT_ATTEMPTED
+            return Verdict(self.name, NOT_ATTEMPTED)
         except Exception as err:  # a student's answer may fail in any way: report it
-            return False, f"your answer raised {type(err).__name__}: {err}"
+            return Verdict(self.name, WRONG, f"your answer raised {type(err).__name__}: {err}")
         if problem is None:
-            return True, "correct"
-        return False, problem
+            return Verdict(self.name, CORRECT)
+        return Verdict(self.name, WRONG, problem)
 
-    def check(self, answer: Any) -> bool:
-        """Print a verdict on ``answer`` and return whether it is right. Never raises."""
-        ok, message = self.verdict(answer)
-        if message == NOT_ATTEMPTED:
-            print(f"[{self.name}] {NOT_ATTEMPTED}: fill in the cell above, then run it again.")
-        elif ok:
-            print(f"[{self.name}] Correct!")
-        else:
-            print(f"[{self.name}] Not yet: {message}")
-        return ok
+    def check(self, answer: Any) -> Verdict:
+        """Judge ``answer`` and remember the verdict for :func:`progress`. Never raises; prints nothing."""
+        result = self.verdict(answer)
+        result = Verdict(result.name, result.status, result.message, answer)
+        _last[self.name] = result
+        return result
 
     def hint(self) -> None:
         """Print the next hint (each call shows one more)."""
@@ -92,7 +139,10 @@ class Exercise:
             print(f"[{self.name}] Hint {i}/{len(self.hints)}: {text}")
 
     def solution(self) -> None:
-        """Print a reference solution."""
+        """Print a reference solution (unless the instructor has hidden them: ``LECTUREKIT_SOLUTIONS=hidden``)."""
+        if solutions_hidden():
+            print(f"[{self.name}] {SOLUTIONS_HIDDEN}")
+            return
         print(self.solution_source())
 
     def solution_source(self) -> str:
@@ -103,6 +153,11 @@ class Exercise:
         return repr(self.reference)
 
 
+def solutions_hidden() -> bool:
+    """True when ``LECTUREKIT_SOLUTIONS=hidden`` is set (case and spaces do not matter)."""
+    return os.environ.get("LECTUREKIT_SOLUTIONS", "").strip().lower() == "hidden"
+
+
 def register(exercise: Exercise) -> Exercise:
     """Add ``exercise`` to ``registry``; a name may be registered once."""
     if exercise.name in _registered:
@@ -111,10 +166,57 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
+def verdicts() -> dict[str, Verdict]:
+    """This kernel's last verdict on each exercise checked so far, by name (a copy)."""
+    return dict(_last)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One notebook's exercises and where the student stands on each, shown as a small table."""
+
+    topic: str
+    rows: tuple[tuple[str, str, str], ...]   # (exercise name, status, message)
+
+    @property
+    def done(self) -> int:
+        return sum(status == CORRECT for _, status, _ in self.rows)
+
+    def __repr__(self) -> str:
+        marks = {CORRECT: "done      ", WRONG: "not yet   ", NOT_ATTEMPTED: "not tried "}
+        lines = [f"{self.topic}: {self.done} of {len(self.rows)} exercises done"]
+        for name, status, message in self.rows:
+            short = name.split(".", 1)[1]
+            note = f"  ({message})" if status == WRONG and message else ""
+            if len(note) > 90:
+                note = note[:87] + "...)"
+            lines.append(f"  {marks[status]} {short}{note}")
+        return "\n".join(lines)
+
+    __str__ = __repr__
+
+
+def progress(topic: ModuleType | str) -> Progress:
+    """The exercises of one topic (a module such as ``lecturekit.exercises.rnn_gradients``, or its
+    name "rnn_gradients") in the order they were registered, each with its last verdict in this kernel."""
+    name = topic.__name__.rsplit(".", 1)[-1] if isinstance(topic, ModuleType) else str(topic)
+    try:
+        importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError:
+        topics = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_") and m.name != "judge")
+        raise ValueError(f"no exercises for topic {name!r}; the topics are {topics}") from None
+    rows = []
+    for ex_name in _registered:
+        if ex_name.split(".", 1)[0] == name:
+            v = _last.get(ex_name, Verdict(ex_name, NOT_ATTEMPTED))
+            rows.append((ex_name, v.status, v.message))
+    return Progress(topic=name, rows=tuple(rows))
+
+
 def __getattr__(name: str):
     if name == "registry":  # every exercise of every notebook, by name ("topic.name")
         for module in pkgutil.iter_modules(__path__):
-            if not module.name.startswith("_"):
+            if not module.name.startswith("_") and module.name != "judge":
                 importlib.import_module(f"{__name__}.{module.name}")
         return _registered
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,6 @@
 """Drive JupyterLab in headless Chromium: open a notebook, run it, move a slider, look at the picture.
 
-Used by the browser tests (through the fixtures in ``conftest.py``) and by
-``benchmarks/bench_browser.py``. Needs Debian's ``chromium`` (``/usr/bin/chromium``) and the
+Used by the browser tests (through the fixtures in ``conftest.py``). Needs Debian's ``chromium`` (``/usr/bin/chromium``) and the
 ``playwright`` Python package; it never downloads a browser.
 """
 
