@@ -135,7 +135,7 @@ def main() -> None:
     names = args.notebooks or sorted(by_notebook)
     print(f"load average when starting: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print(f"median ms from key press to the new picture on screen; floor: a bare slider -> HTML label, same page")
-    print(f"{'notebook':34s} {'dashboard':26s} {'moves':>5s} {'median':>8s} {'floor':>7s} {'ratio':>6s}")
+    print(f"{'notebook':38s} {'dashboard':26s} {'moves':>5s} {'median':>8s} {'floor':>7s} {'ratio':>6s}")
     from playwright.sync_api import sync_playwright
 
     server = LabServer()
@@ -161,10 +161,10 @@ def main() -> None:
                     own, floor = measure(nb, i, info, args.moves)
                     label = labels[k] if len(found) == len(labels) else f"dashboard {k + 1}"
                     if not own or not floor:
-                        print(f"{name:34s} {label:26s} no move changed the picture")
+                        print(f"{name:38s} {label:26s} no move changed the picture")
                         continue
                     m, f = statistics.median(own), statistics.median(floor)
-                    print(f"{name:34s} {label:26s} {len(own):5d} {m:8.0f} {f:7.0f} {m / f:6.2f}", flush=True)
+                    print(f"{name:38s} {label:26s} {len(own):5d} {m:8.0f} {f:7.0f} {m / f:6.2f}", flush=True)
                 page.close()
             browser.close()
     finally:

@@ -318,13 +318,15 @@ from lecturekit.exercises import conv as ex  # noqa: E402
     (ex.input_gradient, lambda g, w: np.convolve(g, w, mode="full") * 0, "differs from the reference"),
     (ex.flip_kernel, lambda w: w.T, "transpose"),
     (ex.flip_kernel, lambda w: w[::-1], "rows only"),
+    (ex.flip_kernel, lambda w: np.rot90(w), "rotation by 90 degrees"),
+    (ex.flip_kernel, lambda w: np.rot90(w, -1), "rotation by 90 degrees"),
     (ex.flip_kernel, lambda w: w[:, ::-1], "columns only"),
     (ex.flip_kernel, lambda w: w, "differs from the reference"),
 ])
 def test_exercise_wrong_answers_fail_with_a_helpful_message(exercise, answer, expected):
-    ok, message = exercise.verdict(answer)
-    assert not ok
-    assert expected in message, message
+    v = exercise.verdict(answer)
+    assert v.status == "wrong"
+    assert expected in v.message, v.message
 
 
 @pytest.mark.parametrize("exercise,answer", [
@@ -335,7 +337,7 @@ def test_exercise_wrong_answers_fail_with_a_helpful_message(exercise, answer, ex
     (ex.flip_kernel, lambda w: np.rot90(w, 2)),
 ])
 def test_exercise_other_right_answers_pass(exercise, answer):
-    assert exercise.verdict(answer) == (True, "correct")
+    assert exercise.verdict(answer).ok
 
 
 # ------------------------------------------------------------------------------------ motifs and shifts
@@ -396,9 +398,9 @@ from lecturekit.exercises import stride_dilation as ex7  # noqa: E402
     (ex7.fewest_dilations, lambda t: 6, "list of whole numbers"),
 ])
 def test_notebook_07_wrong_answers_fail_with_a_helpful_message(exercise, answer, expected):
-    ok, message = exercise.verdict(answer)
-    assert not ok
-    assert expected in message, message
+    v = exercise.verdict(answer)
+    assert v.status == "wrong"
+    assert expected in v.message, v.message
 
 
 @pytest.mark.parametrize("exercise,answer", [
@@ -408,7 +410,7 @@ def test_notebook_07_wrong_answers_fail_with_a_helpful_message(exercise, answer,
     (ex7.fewest_dilations, lambda t: sorted(ex7._fewest_dilations(t), reverse=True)),   # any order works
 ])
 def test_notebook_07_other_right_answers_pass(exercise, answer):
-    assert exercise.verdict(answer) == (True, "correct")
+    assert exercise.verdict(answer).ok
 
 
 def test_fewest_dilations_reference_is_wavenets_stack():

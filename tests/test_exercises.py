@@ -49,7 +49,7 @@ def _cast(value, to):
         return value
     if to == "numpy":
         return array.astype(np.float32)
-    return torch.tensor(array, dtype=torch.float32, requires_grad=True)
+    return torch.tensor(array.copy(), dtype=torch.float32, requires_grad=True)
 
 
 @pytest.mark.parametrize("to", ["numpy", "torch"])
@@ -126,7 +126,7 @@ def test_solutions_hidden_for_graded_work(monkeypatch, capsys):
 def test_progress_shows_this_kernels_last_verdicts(monkeypatch):
     monkeypatch.setattr(exercises, "_last", {})   # a fresh kernel: nothing checked yet
     topic = "rnn_gradients"
-    names = [n for n in ALL if n.startswith(topic + ".")]
+    names = [n for n in exercises.registry if n.startswith(topic + ".")]   # in the order they were registered
     first, second = exercises.registry[names[0]], exercises.registry[names[1]]
     first.check(lambda *a: 1 / 0)
     first.check(first.reference)            # the last verdict counts

@@ -483,6 +483,8 @@ def _naive_lse(z, beta):
 
 @pytest.mark.parametrize("exercise, answer, expected", [
     (ex.max_pool_2x2, lambda x: x.reshape(x.shape[0] // 2, x.shape[1] // 2, 4).max(-1), "four pixels in a row"),
+    # written for the notebook's 6x8 image only: fails on the other shapes the judge tries
+    (ex.max_pool_2x2, lambda x: x.reshape(3, 2, 4, 2).max(axis=(1, 3)), "for a 4x4 image your function raised"),
     (ex.max_pool_2x2, lambda x: x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).mean((1, 3)), "average pooling"),
     (ex.max_pool_2x2, lambda x: max_pool(x, (2, 2), 1), "overlap"),
     (ex.max_pool_2x2, lambda x: x.max(), "shape"),
@@ -497,16 +499,14 @@ def _naive_lse(z, beta):
     (ex.shift, lambda x, t: np.roll(x, t), "and wrapped around"),
     (ex.shift, lambda x, t: np.concatenate([x[t:], x[:t] * 0])[:-1], "shape"),
 ])
-def test_exercise_wrong_answers(exercise, answer, expected, capsys):
-    assert exercise.check(answer) is False
-    out = capsys.readouterr().out
-    assert expected in out, out
+def test_exercise_wrong_answers(exercise, answer, expected):
+    v = exercise.check(answer)
+    assert not v and expected in v.message, v
 
 
 @pytest.mark.parametrize("exercise", [ex.max_pool_2x2, ex.lse_pool, ex.lp_pool_grad, ex.shift])
-def test_exercise_references_agree_with_the_library(exercise, capsys):
-    assert exercise.check(exercise.reference) is True
-    assert "Correct" in capsys.readouterr().out
+def test_exercise_references_agree_with_the_library(exercise):
+    assert exercise.check(exercise.reference)
 
 
 def test_exercise_references_match_lecturekit():

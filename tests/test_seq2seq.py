@@ -179,22 +179,23 @@ from lecturekit.exercises import seq2seq as ex  # noqa: E402
 
 
 def _verdict(exercise, answer):
-    ok, message = exercise.verdict(answer)
-    assert not ok
-    return message
+    v = exercise.verdict(answer)
+    assert not v
+    return v.message if v.status == "wrong" else v.status
 
 
 def test_exercise_references_pass():
     for exercise in (ex.additive_score, ex.masked_softmax, ex.context_vector):
-        assert exercise.verdict(exercise.reference) == (True, "correct")
+        assert exercise.verdict(exercise.reference).ok
 
 
 def test_additive_score_wrong_answers():
     assert "tanh is missing" in _verdict(ex.additive_score, lambda q, k, W, U, v: v @ (W @ q + U @ k))
     assert "multiplicative" in _verdict(ex.additive_score, lambda q, k, W, U, v: (W @ q) @ (U @ k))
     assert "one number" in _verdict(ex.additive_score, lambda q, k, W, U, v: np.tanh(W @ q + U @ k))
-    assert _verdict(ex.additive_score, lambda q, k, W, U, v: v @ np.tanh(W @ k[:3] + U @ k))  # some message
-    assert _verdict(ex.additive_score, ...) == "not attempted yet"
+    # keys in place of the query: no typical mistake to name, so the first differing case is shown
+    assert "they differ by" in _verdict(ex.additive_score, lambda q, k, W, U, v: v @ np.tanh(W @ k[:3] + U @ k))
+    assert _verdict(ex.additive_score, ...) == "not attempted"
 
 
 def _softmax(s, m):
@@ -210,6 +211,11 @@ def test_masked_softmax_wrong_answers():
         e = np.where(m, np.exp(s), 0.0)
         return e / e.sum()
     assert "overflows" in _verdict(ex.masked_softmax, overflowing)
+
+    def max_over_everything(s, m):   # subtracts the max over padding too: NaN when a padded score is the largest
+        e = np.exp(np.where(m, s, -np.inf) - s.max())
+        return e / e.sum()
+    assert "largest REAL score" in _verdict(ex.masked_softmax, max_over_everything)
 
 
 def test_context_vector_wrong_answers():

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import conv
 from . import Exercise, register
-from .judge import compare_values
+from .judge import as_array, compare_values, judge_choice
 
 
 
@@ -20,7 +20,7 @@ def _cases_1d() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
 
 def _as_vector(value) -> np.ndarray | None:
     try:
-        return np.asarray(value, dtype=float)
+        return as_array(value)
     except (TypeError, ValueError):
         return None
 
@@ -36,11 +36,12 @@ def _corr1d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _judge_corr1d(fn) -> str | None:
     for x, w, _ in _cases_1d():
-        got = _as_vector(fn(x, w))
+        raw = fn(x, w)
+        got = _as_vector(raw)
         if got is None:
             return "corr1d should return an array of numbers"
         want = conv.corr1d(x, w)
-        problem = compare_values(got, want, what=f"corr1d(<array {len(x)}>, <array {len(w)}>)")
+        problem = compare_values(raw, want, what=f"corr1d(<array {len(x)}>, <array {len(w)}>)")
         if problem is None:
             continue
         if got.shape == want.shape and np.allclose(got, conv.conv1d(x, w)):
@@ -78,11 +79,12 @@ def _weight_gradient(x: np.ndarray, grad_y: np.ndarray) -> np.ndarray:
 
 def _judge_weight_gradient(fn) -> str | None:
     for x, w, g in _cases_1d():
-        got = _as_vector(fn(x, g))
+        raw = fn(x, g)
+        got = _as_vector(raw)
         if got is None:
             return "weight_gradient should return an array of numbers"
         _, want = conv.corr1d_backward(g, x, w)
-        problem = compare_values(got, want, what=f"weight_gradient(<array {len(x)}>, <array {len(g)}>)")
+        problem = compare_values(raw, want, what=f"weight_gradient(<array {len(x)}>, <array {len(g)}>)")
         if problem is None:
             continue
         if got.shape == want.shape and np.allclose(got, want[::-1]):
@@ -115,11 +117,12 @@ def _input_gradient(grad_y: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _judge_input_gradient(fn) -> str | None:
     for x, w, g in _cases_1d():
-        got = _as_vector(fn(g, w))
+        raw = fn(g, w)
+        got = _as_vector(raw)
         if got is None:
             return "input_gradient should return an array of numbers"
         want, _ = conv.corr1d_backward(g, x, w)
-        problem = compare_values(got, want, what=f"input_gradient(<array {len(g)}>, <array {len(w)}>)")
+        problem = compare_values(raw, want, what=f"input_gradient(<array {len(g)}>, <array {len(w)}>)")
         if problem is None:
             continue
         if got.shape == want.shape and np.allclose(got, np.correlate(g, w, mode="full")):
@@ -155,11 +158,17 @@ def _flip_kernel(w: np.ndarray) -> np.ndarray:
 
 def _judge_flip_kernel(fn) -> str | None:
     w = np.arange(6.0).reshape(2, 3)
-    got = _as_vector(fn(w.copy()))
+    raw = fn(w.copy())
+    got = _as_vector(raw)
     if got is None:
         return "flip_kernel should return an array"
-    if got.shape == (3, 2):
+    if got.shape == (3, 2) and np.allclose(got, w.T):
         return "that is the transpose (a reflection across the diagonal); the flip keeps the shape (KH, KW)"
+    if got.shape == (3, 2) and (np.allclose(got, np.rot90(w)) or np.allclose(got, np.rot90(w, -1))):
+        return ("that is a rotation by 90 degrees; the flip reverses both axes, a rotation by 180 degrees, "
+                "and keeps the shape (KH, KW)")
+    if got.shape != w.shape:
+        return f"flip_kernel of a {w.shape[0]}x{w.shape[1]} kernel has shape {got.shape}; the flip keeps the shape (KH, KW)"
     if got.shape == w.shape and np.allclose(got, w[::-1]):
         return "you flipped the rows only; convolution flips along both axes (x_(i-k, j-l))"
     if got.shape == w.shape and np.allclose(got, w[:, ::-1]):
@@ -176,4 +185,31 @@ flip_kernel = register(Exercise(
     judge=_judge_flip_kernel,
     hints=["In 1-D, conv1d(x, w) == corr1d(x, w[::-1]).",
            "In 2-D the convolution reads x_(i-k, j-l): both indices run backwards."],
+))
+
+
+# --- predict first: a stride and a shift that is not a multiple of it --------------------------------
+
+_STRIDED = "no"
+
+
+def _judge_strided(answer) -> str | None:
+    return judge_choice(answer, ("yes", "no"), _STRIDED, {
+        "yes": ("with stride 2 the outputs sit at input positions 0, 2, 4, ...: moving the output by one step moves "
+                "it by 2 input samples, so a shift by 3 falls between two output shifts and none matches"),
+    })
+
+
+strided_equivariance = register(Exercise(
+    name="conv.strided_equivariance",
+    question=("Predict before the table: compute only every 2nd output (stride 2) and shift the input by t = 3 samples. "
+              "Away from the borders, is f(tau x) the output f(x) moved by some whole number of outputs? "
+              'Answer "yes" or "no".'),
+    reference=_STRIDED,
+    judge=_judge_strided,
+    kind="prediction",
+    options=("yes", "no"),
+    hints=["Which input positions do the outputs of a stride-2 correlation start at?",
+           "Moving the output by one place moves it by how many input samples?"],
+    solution_text="no: output moves come in steps of 2 input samples, and 3 is odd. With t = 2 or 4 it would match.",
 ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, register
-from .judge import compare_function, compare_values
+from .judge import compare_function, compare_values, judge_choice
 
 GRU_NAMES = ("W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h")
 
@@ -131,4 +131,34 @@ cell_gradient_after = register(Exercise(
     judge=_judge_cell_gradient_after,
     hints=["c_t = f_t * c_(t-1) + i_t * c~_t: one step back along the self-loop multiplies by f_t.",
            "k steps: sigma(b_f)**k. sigma(0) = 0.5 halves the gradient at every step; sigma(1) = 0.73."],
+))
+
+
+# --- predict first: where the two GRU conventions differ ------------------------------------------
+
+_WHERE_DIFFER = "b_r = 0"
+
+
+def _judge_where_differ(answer) -> str | None:
+    return judge_choice(answer, ("b_r = -12", "b_r = 0", "b_r = +12"), _WHERE_DIFFER, {
+        "b_r = -12": ("with b_r = -12 every reset gate is about sigma(-12) = 6e-6: r_t is (nearly) 0 in every unit, "
+                      "so both candidates drop U_h h_(t-1) and agree"),
+        "b_r = +12": ("with b_r = +12 every reset gate is about 1 in every unit: U_h (1 * h) = 1 * (U_h h), so the "
+                      "two agree"),
+    })
+
+
+where_conventions_differ = register(Exercise(
+    name="gru_lstm.where_conventions_differ",
+    question=("Predict before the next cell: give both GRU variants the same parameters (b_hn = 0) and set the "
+              "reset gate's bias b_r. At which bias do their states differ the most? "
+              'Answer "b_r = -12", "b_r = 0" or "b_r = +12".'),
+    reference=_WHERE_DIFFER,
+    judge=_judge_where_differ,
+    kind="prediction",
+    options=("b_r = -12", "b_r = 0", "b_r = +12"),
+    hints=["The two candidates differ by U_h (r * h) against r * (U_h h): when are these the same?",
+           "A matrix commutes with diag(r) when all entries of r are equal. At which bias are they all (nearly) equal?"],
+    solution_text=("b_r = 0: the reset gates sit around 0.5 and differ from unit to unit, so diag(r) and U_h do not "
+                   "commute. At b_r = -12 (r = 0) and +12 (r = 1) the two agree."),
 ))

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import motifs, pooling
 from . import Exercise, register
-from .judge import compare_function, compare_values
+from .judge import as_array, compare_function, compare_values, judge_choice
 
 _RNG = np.random.default_rng(808)
 
@@ -24,7 +24,8 @@ _POOL_IMAGE = _RNG.normal(size=(6, 8))
 
 def _judge_max_pool_2x2(fn) -> str | None:
     x = _POOL_IMAGE
-    got = np.asarray(fn(x.copy()), dtype=float)
+    raw = fn(x.copy())
+    got = as_array(raw)
     wrong_windows = x.reshape(3, 4, 4).max(axis=-1)  # x.reshape(H/2, W/2, 4): four neighbours in a ROW
     if got.shape == wrong_windows.shape and np.allclose(got, wrong_windows):
         return ("your windows are four pixels in a row, not 2x2 squares: reshape to (H/2, 2, W/2, 2) "
@@ -33,7 +34,20 @@ def _judge_max_pool_2x2(fn) -> str | None:
         return "that is average pooling; max pooling keeps the largest value of each window"
     if got.shape == (5, 7):
         return "your windows overlap (stride 1); here the stride is 2, like the window"
-    return compare_values(got, _max_pool_2x2(x), what="your pooled image (for a 6x8 input)")
+    problem = compare_values(raw, _max_pool_2x2(x), what="your pooled image (for a 6x8 input)")
+    if problem:
+        return problem
+    # other shapes than the notebook's 6x8 image: an answer written for one shape fails here
+    for shape in ((4, 4), (2, 10), (8, 2)):
+        other = np.random.default_rng(sum(shape)).normal(size=shape)
+        try:
+            raw = fn(other.copy())
+        except Exception as err:  # e.g. a hard-coded reshape(3, 2, 4, 2)
+            return f"for a {shape[0]}x{shape[1]} image your function raised {type(err).__name__}: {err}; write it for any even H and W"
+        problem = compare_values(raw, _max_pool_2x2(other), what=f"your pooled image for a {shape[0]}x{shape[1]} input")
+        if problem:
+            return problem
+    return None
 
 
 max_pool_2x2 = register(Exercise(
@@ -70,7 +84,7 @@ def _judge_lse_pool(fn) -> str | None:
     for z, beta in _LSE_CASES:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             got = fn(z.copy(), beta)
-        got_arr = np.asarray(got, dtype=float)
+        got_arr = as_array(got)
         if got_arr.shape == () and not np.isfinite(got_arr):
             return (f"lse_pool(z, beta={beta:g}) with z near {z[0]:g} gave {float(got_arr)}: exp(beta z) "
                     "over- or underflows. Subtract max(z) before exponentiating and add it back after.")
@@ -116,7 +130,8 @@ _GRAD_CASES = [
 
 def _judge_lp_pool_grad(fn) -> str | None:
     z, p = _GRAD_CASES[2]
-    got = np.asarray(fn(z.copy(), p), dtype=float)
+    raw = fn(z.copy(), p)
+    got = as_array(raw)
     expected = _lp_pool_grad(z, p)
     if got.shape == z.shape and np.allclose(got, np.abs(expected)):
         return ("right for positive inputs, but L_p pools |z_n|: a negative z_n gets a negative gradient "
@@ -152,7 +167,8 @@ _SIGNAL = np.arange(1.0, 9.0)
 
 def _judge_shift(fn) -> str | None:
     x = _SIGNAL
-    got = np.asarray(fn(x.copy(), 3), dtype=float)
+    raw = fn(x.copy(), 3)
+    got = as_array(raw)
     if got.shape == x.shape and np.allclose(got, np.roll(x, -3)):
         return ("your shift wraps around (like np.roll): the values that leave on the left come back on the "
                 "right. The lecture's shift lets them go and fills in zeros.")
@@ -171,4 +187,34 @@ shift = register(Exercise(
     judge=_judge_shift,
     hints=["For x = [1, 2, 3, 4] and tau = 1 the answer is [2, 3, 4, 0].",
            "Start from np.zeros_like(x) and copy x[tau:] into the first len(x) - tau places."],
+))
+
+
+# --- predict first: where log-sum-exp's gradient goes for a small beta -------------------------------
+
+_SMALL_BETA = "equally to every input"
+
+
+def _judge_small_beta(answer) -> str | None:
+    return judge_choice(answer, ("all to the largest input", "equally to every input", "nowhere: it vanishes"),
+                        _SMALL_BETA, {
+        "all to the largest input": ("that is the large-beta limit; as beta -> 0, softmax(beta z) -> 1/N for every "
+                                     "input, the mean's gradient"),
+        "nowhere: it vanishes": ("the unnormalised value grows like log(N)/beta, but its gradient is softmax(beta z), "
+                                 "which always sums to 1: as beta -> 0 it tends to 1/N for every input"),
+    })
+
+
+lse_gradient_small_beta = register(Exercise(
+    name="pooling.lse_gradient_small_beta",
+    question=("Predict before the explorer: as beta -> 0, where does the gradient dy/dz of log-sum-exp pooling "
+              'y = (1/beta) log sum_n exp(beta z_n) go? Answer "all to the largest input", "equally to every input" '
+              'or "nowhere: it vanishes".'),
+    reference=_SMALL_BETA,
+    judge=_judge_small_beta,
+    kind="prediction",
+    options=("all to the largest input", "equally to every input", "nowhere: it vanishes"),
+    hints=["Differentiate: dy/dz_n = exp(beta z_n) / sum_k exp(beta z_k).",
+           "What is exp(beta z_n) for every n when beta is 0?"],
+    solution_text="equally to every input: dy/dz = softmax(beta z) -> 1/N each as beta -> 0, the mean's gradient.",
 ))

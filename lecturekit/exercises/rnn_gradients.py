@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from . import Exercise, register
-from .judge import compare_function, compare_values
+from .judge import as_array, compare_function, compare_values, judge_choice
 
 # --- 1. the closed form for a scaled rotation -------------------------------------------------
 
@@ -90,12 +90,13 @@ def _judge_tanh_step_jacobian(fn) -> str | None:
     rng = np.random.default_rng(0)
     W = rng.normal(size=(3, 3))
     z_prev = rng.normal(size=3)
-    got = np.asarray(fn(W, z_prev), dtype=float)
+    raw = fn(W, z_prev)
+    got = as_array(raw)
     if got.shape == (3, 3) and np.allclose(got, (1.0 - np.tanh(W @ z_prev) ** 2) * W):
         return "you scaled the columns of W; the derivative of tanh multiplies the ROWS: diag(1 - z_t**2) @ W"
     if got.shape == (3, 3) and np.allclose(got, W):
         return "that is the linear recurrence's Jacobian; tanh multiplies it by its own derivative"
-    return compare_values(got, _autograd_jacobian(W, z_prev), what="your Jacobian (compared with autograd)")
+    return compare_values(raw, _autograd_jacobian(W, z_prev), what="your Jacobian (compared with autograd)")
 
 
 tanh_step_jacobian = register(Exercise(
@@ -105,4 +106,32 @@ tanh_step_jacobian = register(Exercise(
     judge=_judge_tanh_step_jacobian,
     hints=["Chain rule: d tanh(a)/da = 1 - tanh(a)**2, and da/dz_(t-1) = W.",
            "Entry (i, j) is (1 - z_t[i]**2) * W[i, j]: scale row i of W."],
+))
+
+
+# --- predict first: the explorer's default ---------------------------------------------------------
+
+_DEFAULT_VERDICT = "vanish"
+
+
+def _judge_default_verdict(answer) -> str | None:
+    return judge_choice(answer, ("explode", "vanish", "propagate"), _DEFAULT_VERDICT, {
+        "explode": "the eigenvalues lie inside the unit circle (0.95 < 1): every step shrinks the gradient",
+        "propagate": ("0.95 is close to 1, but not close enough for 100 steps: 0.95**100 = 0.006, a shrink by a "
+                      "factor of about 170, more than the factor of 100 that counts as vanishing here"),
+    })
+
+
+default_verdict = register(Exercise(
+    name="rnn_gradients.default_verdict",
+    question=("Predict before the explorer: W = 0.95 R(30 degrees), linear, T = 100 steps. Does the gradient sent "
+              "back 100 steps explode, vanish or propagate (a change by more than a factor of 100 either way counts)? "
+              'Answer "explode", "vanish" or "propagate".'),
+    reference=_DEFAULT_VERDICT,
+    judge=_judge_default_verdict,
+    kind="prediction",
+    options=("explode", "vanish", "propagate"),
+    hints=["A rotation does not change lengths: only the modulus 0.95 matters.",
+           "Each step multiplies the gradient's norm by 0.95: compute 0.95**100."],
+    solution_text="vanish: ||dz_100/dz_0|| = 0.95**100 = 0.0059, smaller than 1/100.",
 ))

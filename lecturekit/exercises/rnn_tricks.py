@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, register
-from .judge import compare_function, compare_values
+from .judge import as_array, compare_function, compare_values, judge_choice, precision
 
 # --- 1. gradient clipping, Algorithm 1 ----------------------------------------------------------
 
@@ -31,8 +31,9 @@ def _judge_clip(fn) -> str | None:
     if compare_values(small, [0.3, -0.4]) is not None:
         return "a gradient whose norm (0.5) is below the threshold (1) must come back unchanged"
     lopsided = np.array([10.0, 0.1, -0.1])
-    got = np.asarray(fn(lopsided, 5.0), dtype=float)
-    if compare_values(got, np.clip(lopsided, -5.0, 5.0)) is None:
+    raw = fn(lopsided, 5.0)
+    got = as_array(raw)
+    if compare_values(raw, np.clip(lopsided, -5.0, 5.0)) is None:
         return ("that clips each entry separately, which turns the gradient's direction; Algorithm 1 "
                 "rescales the whole vector, so its direction stays the same")
     if got.shape == lopsided.shape and abs(np.linalg.norm(got) - 5.0) > 1e-6:
@@ -98,15 +99,17 @@ def _orthogonal(n: int, gain: float, rng: np.random.Generator) -> np.ndarray:
 
 def _judge_orthogonal(fn) -> str | None:
     for n, gain in ((4, 1.0), (30, 0.9), (7, 1.3)):
-        W = np.asarray(fn(n, gain, np.random.default_rng(n)), dtype=float)
+        raw = fn(n, gain, np.random.default_rng(n))
+        W = as_array(raw)
+        tol = 1e-8 if precision(raw) == "float64" else 1e-4  # W.T @ W of a float32 W: ~1e-6 per entry
         if W.shape != (n, n):
             return f"orthogonal({n}, {gain}, rng) should be a square matrix ({n}, {n}); got shape {W.shape}"
-        if compare_values(W.T @ W, gain**2 * np.eye(n), rtol=1e-8, atol=1e-8) is not None:
+        if compare_values(W.T @ W, gain**2 * np.eye(n), rtol=tol, atol=tol) is not None:
             moduli = np.abs(np.linalg.eigvals(W))
             return (f"W.T @ W should be gain**2 * I = {gain**2:.4g} * I; it is not, so W is not gain times an "
                     f"orthogonal matrix (its eigenvalues' moduli range from {moduli.min():.3g} to {moduli.max():.3g}, "
                     f"not all {gain})")
-    one, other = (np.asarray(fn(5, 1.0, np.random.default_rng(s)), dtype=float) for s in (0, 1))
+    one, other = (as_array(fn(5, 1.0, np.random.default_rng(s))) for s in (0, 1))
     if np.allclose(one, other):
         return ("two different random generators gave the same matrix: draw a random Gaussian matrix from rng "
                 "and orthogonalise it (np.linalg.qr)")
@@ -154,4 +157,33 @@ def max_stable_step(lam):
     # |1 + h lam|^2 = 1 + 2 h Re(lam) + h^2 |lam|^2 <= 1  <=>  h <= -2 Re(lam) / |lam|^2
     return -2 * lam.real / abs(lam) ** 2
 ''',
+))
+
+
+# --- predict first: leaky integration cannot cross the circle ---------------------------------------
+
+_LEAKY_EIGENVALUE = "outside"
+
+
+def _judge_leaky_eigenvalue(answer) -> str | None:
+    return judge_choice(answer, ("outside", "inside", "on"), _LEAKY_EIGENVALUE, {
+        "inside": ("mu = 1 - alpha + alpha lambda = 0.9 + 0.1 x 1.5 = 1.05: a small alpha moves mu towards 1, "
+                   "along the segment from lambda, but never past it: it stays outside the circle"),
+        "on": ("mu = 0.9 + 0.1 x 1.5 = 1.05, close to 1 but not equal: the leaky RNN still explodes, only "
+               "more slowly (1.05 per step instead of 1.5)"),
+    })
+
+
+leaky_eigenvalue = register(Exercise(
+    name="rnn_tricks.leaky_eigenvalue",
+    question=("Predict before the dashboard: W has the real eigenvalue lambda = 1.5 (the plain RNN explodes). With "
+              "alpha = 0.1, does the leaky step's eigenvalue mu lie outside, inside or on the unit circle? "
+              'Answer "outside", "inside" or "on".'),
+    reference=_LEAKY_EIGENVALUE,
+    judge=_judge_leaky_eigenvalue,
+    kind="prediction",
+    options=("outside", "inside", "on"),
+    hints=["Use the formula above: mu = 1 - alpha + alpha lambda.",
+           "mu lies on the segment from 1 to lambda: where is that segment when lambda = 1.5?"],
+    solution_text="outside: mu = 0.9 + 0.1 x 1.5 = 1.05 > 1. Leaky units slow the explosion down; they do not stop it.",
 ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, register
-from .judge import compare_function, compare_values
+from .judge import as_array, compare_function, compare_values, judge_choice
 
 
 def attention_case(seed: int, query_size: int = 3, key_size: int = 4, hidden_size: int = 5, S: int = 6):
@@ -80,23 +80,33 @@ def _mask_cases():
         mask = np.arange(S) < real
         cases.append((rng.normal(scale=3.0, size=S), mask))
     cases.append((np.array([800.0, 1000.0, 5.0, 0.0]), np.array([True, True, True, False])))  # large scores
+    # a padded score far above every real one: subtracting the max over ALL positions underflows every real weight
+    cases.append((np.array([1.0, 2.0, 0.5, 900.0, 3.0]), np.array([True, True, True, False, False])))
     return cases
 
 
 def _judge_masked_softmax(fn) -> str | None:
     cases = _mask_cases()
     scores, mask = cases[0]
-    got = np.asarray(fn(scores.copy(), mask.copy()), dtype=float)
+    raw = fn(scores.copy(), mask.copy())
+    got = as_array(raw)
     if got.shape == scores.shape:
-        if compare_values(got, _softmax_unmasked(scores, mask)) is None:
+        if compare_values(raw, _softmax_unmasked(scores, mask)) is None:
             return ("the padded positions got weight too: they must get exactly 0, and the real positions "
                     "must share all of the weight (set the masked scores to -inf before the exponential).")
-        if compare_values(got, _softmax_then_zero(scores, mask)) is None:
+        if compare_values(raw, _softmax_then_zero(scores, mask)) is None:
             return ("zeroing the padded weights after the softmax leaves the real weights summing to less than 1: "
                     "mask the scores first (to -inf), then normalise.")
-    big = cases[-1]
+    padded_max = cases[-1]
     with np.errstate(all="ignore"):
-        out = np.asarray(fn(big[0].copy(), big[1].copy()), dtype=float)
+        out = as_array(fn(padded_max[0].copy(), padded_max[1].copy()))
+    if out.shape == padded_max[0].shape and (not np.isfinite(out).all() or out.sum() < 0.5):
+        return ("when a padded position has the largest score (900 here, real scores up to 2) your weights are "
+                f"{np.round(out, 3).tolist()}: subtract the largest REAL score, max(scores[mask]), not the max over "
+                "every position; exp(2 - 900) underflows to 0 for every real position.")
+    big = cases[-2]
+    with np.errstate(all="ignore"):
+        out = as_array(fn(big[0].copy(), big[1].copy()))
     if out.shape == big[0].shape and not np.isfinite(out).all():
         return ("with scores like 1000 np.exp overflows to inf and the weights become NaN: subtract the largest "
                 "real score before the exponential (it cancels in the ratio).")
@@ -150,4 +160,35 @@ context_vector = register(Exercise(
     judge=_judge_context,
     hints=["Multiply each row k_j of keys by its weight alpha_j and add the rows up.",
            "As one product: weights @ keys."],
+))
+
+
+# --- predict first: which model falls with length on digits reversed --------------------------------
+
+_WHICH_FALLS = "without attention"
+
+
+def _judge_which_falls(answer) -> str | None:
+    return judge_choice(answer, ("without attention", "with attention", "both", "neither"), _WHICH_FALLS, {
+        "with attention": ("the attention model looks up each source digit when it writes it: over seeds 0 to 3 at "
+                           "least 92% of its characters are right at every length"),
+        "both": ("only the model without attention: its fixed-size state has to carry 3.3 bits more for every digit; "
+                 "the attention model keeps at least 92% of its characters right at every length (seeds 0 to 3)"),
+        "neither": ("the model without attention falls to 22% to 30% of its characters right at its worst length "
+                    "(seeds 0 to 3): one state of 32 numbers cannot carry 16 digits"),
+    })
+
+
+which_model_falls = register(Exercise(
+    name="seq2seq.which_model_falls",
+    question=("Predict before training: on digits reversed (k from 2 to 16), whose character accuracy falls below 50% "
+              'at some length k? Answer "without attention", "with attention", "both" or "neither".'),
+    reference=_WHICH_FALLS,
+    judge=_judge_which_falls,
+    kind="prediction",
+    options=("without attention", "with attention", "both", "neither"),
+    hints=["How much does the model without attention have to carry in its final state for k = 16?",
+           "The attention model reads the encoder's states again at every output step."],
+    solution_text=("without attention: its one state must hold all 3.3 k bits; with attention the decoder looks each "
+                   "digit up (at least 92% of the characters right at every length over seeds 0 to 3)."),
 ))

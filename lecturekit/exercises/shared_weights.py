@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import hyper, sharing
 from . import Exercise, register
-from .judge import compare_function, compare_values
+from .judge import as_array, compare_function, compare_values, judge_number
 
 # --- 1. a copy in the forward pass is a sum in the backward pass ------------------------------
 
@@ -19,7 +19,8 @@ def _copy_backward(dC_dys: np.ndarray) -> np.ndarray:
 def _judge_copy_backward(fn) -> str | None:
     rng = np.random.default_rng(1)
     dC_dys = rng.normal(size=(3, 4))
-    got = np.asarray(fn(dC_dys), dtype=float)
+    raw = fn(dC_dys)
+    got = as_array(raw)
     if got.shape == (4,) and np.allclose(got, dC_dys.mean(0)):
         return ("you averaged the branches' gradients; each copy adds its own change to C "
                 "(δC = δx [dC/dy_1 + dC/dy_2 + dC/dy_3]): sum them")
@@ -29,7 +30,7 @@ def _judge_copy_backward(fn) -> str | None:
         return "you summed over the wrong axis: one row per copy, so add the rows (axis 0) and keep x's shape (n,)"
     # the lecture's example, checked against autograd through three real copies
     ex = sharing.copy_gradients(np.array([0.3, -1.2]))
-    return (compare_values(got, _copy_backward(dC_dys), what="copy_backward(<array (3, 4)>)")
+    return (compare_values(raw, _copy_backward(dC_dys), what="copy_backward(<array (3, 4)>)")
             or compare_values(fn(ex.dC_dy), ex.dC_dx, what="your dC/dx for the lecture's C (compared with autograd)"))
 
 
@@ -54,7 +55,8 @@ def _sum_backward(dC_dy: np.ndarray, k: int) -> np.ndarray:
 
 def _judge_sum_backward(fn) -> str | None:
     dC_dy = np.array([0.5, -2.0, 1.5])
-    got = np.asarray(fn(dC_dy, 4), dtype=float)
+    raw = fn(dC_dy, 4)
+    got = as_array(raw)
     if got.shape == (4, 3) and np.allclose(got, np.tile(dC_dy / 4, (4, 1))):
         return ("you split dC/dy into k equal parts; a sum does not share the gradient out: "
                 "moving any one x_i by δ moves y by δ, so each x_i receives all of dC/dy")
@@ -87,7 +89,8 @@ def _template_gradient(x: np.ndarray, dC_ds: np.ndarray) -> np.ndarray:
 def _judge_template_gradient(fn) -> str | None:
     rng = np.random.default_rng(2)
     x, dC_ds = rng.normal(size=10), rng.normal(size=7)  # K = 4, P = 7
-    got = np.asarray(fn(x, dC_ds), dtype=float)
+    raw = fn(x, dC_ds)
+    got = as_array(raw)
     want = _template_gradient(x, dC_ds)
     K = 4
     if got.shape == (K,):
@@ -153,4 +156,42 @@ hypernetwork_parameters = register(Exercise(
     judge=_judge_hypernetwork_parameters,
     hints=["Which of these are per layer, which per input channel, which only once?",
            "N_z D for the embeddings, N_in (d N_z + d) for the first layer, f N_out f (d + 1) for the last."],
+))
+
+
+# --- predict first: the break-even depth of Ha, Dai & Le's static hypernetwork ---------------------
+
+#: residual-network blocks: the hypernetwork costs 75,920 parameters once and N_z = 64 per block; storing a
+#: 16 x 16 x 3 x 3 kernel costs 2,304 per block. 75,920 + 64 D < 2,304 D from D = 34 on.
+_BREAK_EVEN = 34
+
+
+def _judge_break_even_depth(answer) -> str | None:
+    try:
+        value = float(as_array(answer))
+    except (TypeError, ValueError):
+        return f"give a whole number of blocks, got {answer!r}"
+    if value == 33:
+        return ("at D = 33 the hypernetwork still costs 75,920 + 64 x 33 = 78,032 against 2,304 x 33 = 76,032: "
+                "75,920 / 2,304 = 32.95 forgets that each block also adds its own embedding of 64")
+    if value == round(75_920 / (2_304 - 64), 2) or 33 < value < 34:
+        return "a number of blocks is a whole number: the first D at which the hypernetwork is smaller"
+    return judge_number(answer, _BREAK_EVEN, what="your break-even depth", atol=0.5, hints={
+        "too small: at that depth the hypernetwork's 75,920 fixed parameters are still more than the kernels": lambda v: v < 33,
+        "too large: the hypernetwork is already the smaller one before that depth": lambda v: v > 34,
+    })
+
+
+break_even_depth = register(Exercise(
+    name="shared_weights.break_even_depth",
+    question=("Predict before the table: residual-network blocks of 16 x 16 channels and 3 x 3 kernels, N_z = d = 64. "
+              "The static hypernetwork costs 75,920 parameters once, plus its embedding z^j of N_z = 64 per block; "
+              "storing each block's kernel costs 16 x 16 x 3 x 3 = 2,304. From how many blocks D on is the "
+              "hypernetwork the smaller of the two?"),
+    reference=_BREAK_EVEN,
+    judge=_judge_break_even_depth,
+    kind="prediction",
+    hints=["Write both counts as a function of D and find where they cross.",
+           "75,920 + 64 D < 2,304 D: solve for D, then take the first whole number above it."],
+    solution_text="34: 75,920 + 64 D < 2,304 D  <=>  D > 75,920 / 2,240 = 33.9, so from D = 34 on.",
 ))
