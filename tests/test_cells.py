@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from lecturekit import bptt, cells, gates
+from lecturekit import bptt, cells, gates, train
 from lecturekit.exercises import gru_lstm as ex
 
 F64 = torch.float64
@@ -299,21 +299,42 @@ def test_sequence_regressor_reads_the_last_step():
 
 # --- the exercises: typical wrong answers get a message that helps ------------------------------
 
-def test_gru_step_exercise_recognises_the_torch_convention_and_swapped_gates():
-    v = ex.gru_step.check(ex._gru_step_torch_convention)
-    assert not v and "torch's convention" in v.message
-    v = ex.gru_step.check(ex._gru_step_swapped)
-    assert not v and "swapped" in v.message
+def _sig(a):
+    return 1 / (1 + np.exp(-a))
 
 
-def test_gru_step_reference_is_the_lecture_gru():
-    x, h, p = ex.gru_case(0)
-    cell = cells.GRUCell(3, 4).double()
-    with torch.no_grad():
-        for name, value in p.items():
-            getattr(cell, name).copy_(torch.from_numpy(value))
-    expected = cell(torch.from_numpy(x)[None], torch.from_numpy(h)[None])[0].detach().numpy()
-    np.testing.assert_allclose(ex._gru_step(x, h, p), expected, rtol=0, atol=1e-12)
+def _gates(x, h, p):
+    return (_sig(p["W_z"] @ x + p["U_z"] @ h + p["b_z"]), _sig(p["W_r"] @ x + p["U_r"] @ h + p["b_r"]))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # the lecture's convention: reset before U_h, no b_hn
+    (lambda x, h, p: (lambda z, r: z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"]))(*_gates(x, h, p)),
+     "that is the lecture's convention"),
+    (lambda x, h, p: (lambda z, r: z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["b_h"] + r * (p["U_h"] @ h)))(*_gates(x, h, p)),
+     "right except for b_hn"),
+    (lambda x, h, p: (lambda z, r: z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["b_h"] + p["b_hn"] + r * (p["U_h"] @ h)))(*_gates(x, h, p)),
+     "b_hn sits inside the product"),
+    (lambda x, h, p: (lambda z, r: (1 - z) * h + z * np.tanh(p["W_h"] @ x + p["b_h"] + r * (p["U_h"] @ h + p["b_hn"])))(*_gates(x, h, p)),
+     "Some sources (Chung et al. 2014) write the update gate that way round"),
+    (lambda x, h, p: np.tanh(p["W_h"] @ x + p["b_h"] + p["U_h"] @ h), "torch_gru_step"),
+])
+def test_torch_gru_step_exercise_names_the_typical_mistakes(answer, expected):
+    v = ex.torch_gru_step.check(answer)
+    assert not v and expected in v.message, v
+
+
+def test_torch_gru_step_reference_is_torchs_gru_cell():
+    """Independent: torch.nn.GRUCell's own numbers, its weights unstacked by GRUCell.from_torch."""
+    with train.seeded(3):
+        torch_cell = nn.GRUCell(5, 2).double()
+    ours = cells.GRUCell.from_torch(torch_cell)
+    p = {name: value.detach().numpy() for name, value in ours.named_parameters()}
+    rng = np.random.default_rng(0)
+    x, h = rng.normal(size=5), rng.uniform(-1, 1, size=2)
+    expected = torch_cell(torch.from_numpy(x)[None], torch.from_numpy(h)[None])[0].detach().numpy()
+    np.testing.assert_allclose(ex.torch_gru_step.reference(x, h, p), expected, rtol=0, atol=1e-12)
+    assert set(p) == set(ex.gru_case(0)[2])   # the judge's cases carry exactly torch's parameters
 
 
 @pytest.mark.parametrize("answer, message", [

@@ -147,3 +147,13 @@ def test_a_verdict_is_one_line_and_a_bool():
     v = Verdict("t.x", "wrong", "the sign is flipped")
     assert not v and repr(v) == "[t.x] Not yet: the sign is flipped" and str(v) == repr(v)
     assert Verdict("t.x", "correct") and not Verdict("t.x", "not attempted")
+
+
+def test_a_choice_prediction_must_explain_every_wrong_option():
+    kwargs = dict(name="t.x", question="?", options=("a", "b", "c"), hints=[], solution_text="a")
+    with pytest.raises(ValueError, match="explain every other option"):
+        exercises.choice(**kwargs, correct="a", why={"b": "no"})
+    with pytest.raises(ValueError, match="one of the options"):
+        exercises.choice(**kwargs, correct="d", why={"a": "", "b": "", "c": ""})
+    ex = exercises.choice(**kwargs, correct="a", why={"b": "because b", "c": "because c"})
+    assert ex.kind == "prediction" and ex.check(" A ") and ex.check("c").message == "because c"

@@ -338,3 +338,17 @@ def test_hypernetwork_pays_off_only_with_many_layers():
 def test_wrong_answers_get_a_helpful_message(exercise, answer, expected):
     v = exercise.check(answer)
     assert not v and expected in v.message, v
+
+
+@pytest.mark.parametrize("answer, expected", [
+    (33, "forgets that each block also adds its own embedding of 64"),
+    (33.9, "a whole number"),
+    (10, "too small"),
+    (100, "too large"),
+    ("thirty-four", "give a whole number of blocks"),
+])
+def test_break_even_depth_prediction_names_the_mistake(answer, expected):
+    from lecturekit.exercises import shared_weights as ex01
+    v = ex01.break_even_depth.check(answer)
+    assert not v and expected in v.message, v
+    assert ex01.break_even_depth.check(34) and ex01.break_even_depth.check(np.float32(34.0))

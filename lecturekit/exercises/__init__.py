@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable
 
-__all__ = ["Exercise", "Verdict", "Progress", "registry", "register", "progress", "verdicts", "NOT_ATTEMPTED",
+__all__ = ["Exercise", "Verdict", "Progress", "registry", "register", "choice", "progress", "verdicts", "NOT_ATTEMPTED",
            "CORRECT", "WRONG", "SOLUTIONS_HIDDEN"]
 
 NOT_ATTEMPTED, CORRECT, WRONG = "not attempted", "correct", "wrong"
@@ -151,6 +151,18 @@ class Exercise:
         if callable(self.reference):
             return textwrap.dedent(inspect.getsource(self.reference)).strip()
         return repr(self.reference)
+
+
+def choice(*, name: str, question: str, options: tuple[str, ...], correct: str, why: dict[str, str],
+           hints: list[str], solution_text: str) -> Exercise:
+    """A predict-first exercise whose answer is one of a few ``options``: ``why[option]`` says, for each wrong
+    option, what actually happens (judged by :func:`~lecturekit.exercises.judge.judge_choice`)."""
+    from .judge import judge_choice
+    if correct not in options or set(why) != set(options) - {correct}:
+        raise ValueError(f"{name}: correct must be one of the options, and why must explain every other option")
+    return Exercise(name=name, question=question, reference=correct, kind="prediction", options=tuple(options),
+                    judge=lambda answer: judge_choice(answer, options, correct, why), hints=list(hints),
+                    solution_text=solution_text)
 
 
 def solutions_hidden() -> bool:

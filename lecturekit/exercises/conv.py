@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import conv
-from . import Exercise, register
-from .judge import as_array, compare_values, judge_choice
+from . import Exercise, choice, register
+from .judge import as_array, compare_values
 
 
 
@@ -190,25 +190,17 @@ flip_kernel = register(Exercise(
 
 # --- predict first: a stride and a shift that is not a multiple of it --------------------------------
 
-_STRIDED = "no"
-
-
-def _judge_strided(answer) -> str | None:
-    return judge_choice(answer, ("yes", "no"), _STRIDED, {
-        "yes": ("with stride 2 the outputs sit at input positions 0, 2, 4, ...: moving the output by one step moves "
-                "it by 2 input samples, so a shift by 3 falls between two output shifts and none matches"),
-    })
-
-
-strided_equivariance = register(Exercise(
+strided_equivariance = register(choice(
     name="conv.strided_equivariance",
     question=("Predict before the table: compute only every 2nd output (stride 2) and shift the input by t = 3 samples. "
               "Away from the borders, is f(tau x) the output f(x) moved by some whole number of outputs? "
               'Answer "yes" or "no".'),
-    reference=_STRIDED,
-    judge=_judge_strided,
-    kind="prediction",
     options=("yes", "no"),
+    correct="no",
+    why={
+        "yes": ("with stride 2 the outputs sit at input positions 0, 2, 4, ...: moving the output by one step moves "
+                "it by 2 input samples, so a shift by 3 falls between two output shifts and none matches"),
+    },
     hints=["Which input positions do the outputs of a stride-2 correlation start at?",
            "Moving the output by one place moves it by how many input samples?"],
     solution_text="no: output moves come in steps of 2 input samples, and 3 is odd. With t = 2 or 4 it would match.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
-from .judge import compare_function, compare_values, judge_choice
+from . import Exercise, choice, register
+from .judge import compare_function, compare_values
 
 GRU_NAMES = ("W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h")
 
@@ -15,59 +15,69 @@ def _sigmoid(a):
 
 
 def gru_case(seed: int, input_size: int = 3, hidden_size: int = 4):
-    """A test case for ``gru_step``: x (input,), h (hidden,) and a dict of the GRU's parameters (numpy)."""
+    """A test case for ``torch_gru_step``: x (input,), h (hidden,) and a dict of the parameters of torch's GRU
+    (the lecture's nine, W_z ... b_h, and b_hn), numpy, with biases large enough to matter."""
     rng = np.random.default_rng(seed)
     p = {}
-    for name in GRU_NAMES:
+    for name in GRU_NAMES + ("b_hn",):
         shape = {"W": (hidden_size, input_size), "U": (hidden_size, hidden_size), "b": (hidden_size,)}[name[0]]
         p[name] = rng.normal(0.0, 0.7, size=shape)
     return rng.normal(size=input_size), rng.uniform(-1, 1, size=hidden_size), p
 
 
-# --- 1. one GRU step, from the lecture's three equations ----------------------------------------
+# --- 1. one step of torch's GRU, from its equation -------------------------------------------------
 
 
-def _gru_step(x, h, p):
-    z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])            # update gate
-    r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])            # reset gate
-    h_tilde = np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"])  # candidate, reset BEFORE U_h
-    return z * h + (1 - z) * h_tilde
+def _torch_gru_step(x, h, p):
+    z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])                          # update gate
+    r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])                          # reset gate
+    n = np.tanh(p["W_h"] @ x + p["b_h"] + r * (p["U_h"] @ h + p["b_hn"]))          # candidate: reset AFTER U_h
+    return z * h + (1 - z) * n
 
 
-def _gru_step_torch_convention(x, h, p):
+def _lecture_gru_step(x, h, p):
+    # a typical mistake here: the lecture's convention, reset before U_h and no b_hn
     z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])
     r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])
-    return z * h + (1 - z) * np.tanh(p["W_h"] @ x + r * (p["U_h"] @ h) + p["b_h"])
+    return z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"])
 
 
-def _gru_step_swapped(x, h, p):
+def _variant(x, h, p, *, b_hn_inside=True, use_b_hn=True, swapped=False):
     z = _sigmoid(p["W_z"] @ x + p["U_z"] @ h + p["b_z"])
     r = _sigmoid(p["W_r"] @ x + p["U_r"] @ h + p["b_r"])
-    return (1 - z) * h + z * np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"])
+    b_hn = p["b_hn"] if use_b_hn else 0.0
+    inner = r * (p["U_h"] @ h + b_hn) if b_hn_inside else r * (p["U_h"] @ h) + b_hn
+    n = np.tanh(p["W_h"] @ x + p["b_h"] + inner)
+    return (1 - z) * h + z * n if swapped else z * h + (1 - z) * n
 
 
-def _judge_gru_step(fn) -> str | None:
-    cases = [gru_case(seed) for seed in range(4)]
+def _judge_torch_gru_step(fn) -> str | None:
+    cases = [gru_case(seed) for seed in range(4)] + [gru_case(9, input_size=5, hidden_size=2)]
     x, h, p = cases[0]
     got = fn(x, h, {k: v.copy() for k, v in p.items()})
-    if compare_values(got, _gru_step_torch_convention(x, h, p)) is None:
-        return ("you applied the reset gate after the matrix, r_t * (U_h h_(t-1)): that is torch's convention. "
-                "The lecture resets first: U_h (r_t * h_(t-1)).")
-    if compare_values(got, _gru_step_swapped(x, h, p)) is None:
-        return ("z_t and 1 - z_t are swapped: in the lecture z_t multiplies the old state, "
-                "h_t = z_t * h_(t-1) + (1 - z_t) * candidate, so z_t near 1 keeps h_(t-1).")
-    return compare_function(fn, _gru_step, cases, what="gru_step")
+    if compare_values(got, _lecture_gru_step(x, h, p)) is None:
+        return ("that is the lecture's convention, U_h (r_t * h_(t-1)) with no b_hn; torch resets after the matrix: "
+                "r_t * (U_h h_(t-1) + b_hn)")
+    if compare_values(got, _variant(x, h, p, use_b_hn=False)) is None:
+        return "right except for b_hn: torch adds the extra bias b_hn to U_h h_(t-1), inside the reset gate's product"
+    if compare_values(got, _variant(x, h, p, b_hn_inside=False)) is None:
+        return "b_hn sits inside the product with r_t: r_t * (U_h h_(t-1) + b_hn), so a closed reset gate drops it too"
+    if compare_values(got, _variant(x, h, p, swapped=True)) is None:
+        return ("z_t and 1 - z_t are swapped. Some sources (Chung et al. 2014) write the update gate that way round, "
+                "but torch and the lecture both write h_t = z_t * h_(t-1) + (1 - z_t) * n_t: use that here")
+    return compare_function(fn, _torch_gru_step, cases, what="torch_gru_step")
 
 
-gru_step = register(Exercise(
-    name="gru_lstm.gru_step",
-    question=("Write gru_step(x, h, p) -> h_t: one step of the lecture's GRU in numpy. x is (input,), "
-              "h is h_(t-1) (hidden,), p a dict of the parameters W_z U_z b_z W_r U_r b_r W_h U_h b_h."),
-    reference=_gru_step,
-    judge=_judge_gru_step,
-    hints=["Three lines: z_t, r_t, then h_t. sigma is 1 / (1 + exp(-a)), phi_h is tanh.",
-           "The reset gate multiplies h_(t-1) before U_h: p['U_h'] @ (r * h).",
-           "h_t = z * h + (1 - z) * candidate: z near 1 copies the old state."],
+torch_gru_step = register(Exercise(
+    name="gru_lstm.torch_gru_step",
+    question=("Write torch_gru_step(x, h, p) -> h_t: one step of torch's GRU convention in numpy, from its equation "
+              "(the reset gate after U_h, with the extra bias b_hn). x is (input,), h is h_(t-1) (hidden,), p a dict of "
+              "numpy arrays W_z U_z b_z W_r U_r b_r W_h U_h b_h b_hn."),
+    reference=_torch_gru_step,
+    judge=_judge_torch_gru_step,
+    hints=["The gates z_t and r_t are the same as in the lecture's GRU; only the candidate changes.",
+           "Read the torch candidate term by term: which terms does r_t multiply?",
+           "n_t = tanh(W_h x + b_h + r * (U_h h + b_hn)), then h_t = z * h + (1 - z) * n_t."],
 ))
 
 
@@ -136,27 +146,19 @@ cell_gradient_after = register(Exercise(
 
 # --- predict first: where the two GRU conventions differ ------------------------------------------
 
-_WHERE_DIFFER = "b_r = 0"
-
-
-def _judge_where_differ(answer) -> str | None:
-    return judge_choice(answer, ("b_r = -12", "b_r = 0", "b_r = +12"), _WHERE_DIFFER, {
-        "b_r = -12": ("with b_r = -12 every reset gate is about sigma(-12) = 6e-6: r_t is (nearly) 0 in every unit, "
-                      "so both candidates drop U_h h_(t-1) and agree"),
-        "b_r = +12": ("with b_r = +12 every reset gate is about 1 in every unit: U_h (1 * h) = 1 * (U_h h), so the "
-                      "two agree"),
-    })
-
-
-where_conventions_differ = register(Exercise(
+where_conventions_differ = register(choice(
     name="gru_lstm.where_conventions_differ",
     question=("Predict before the next cell: give both GRU variants the same parameters (b_hn = 0) and set the "
               "reset gate's bias b_r. At which bias do their states differ the most? "
               'Answer "b_r = -12", "b_r = 0" or "b_r = +12".'),
-    reference=_WHERE_DIFFER,
-    judge=_judge_where_differ,
-    kind="prediction",
     options=("b_r = -12", "b_r = 0", "b_r = +12"),
+    correct="b_r = 0",
+    why={
+        "b_r = -12": ("with b_r = -12 every reset gate is about sigma(-12) = 6e-6: r_t is (nearly) 0 in every unit, "
+                      "so both candidates drop U_h h_(t-1) and agree"),
+        "b_r = +12": ("with b_r = +12 every reset gate is about 1 in every unit: U_h (1 * h) = 1 * (U_h h), so the "
+                      "two agree"),
+    },
     hints=["The two candidates differ by U_h (r * h) against r * (U_h h): when are these the same?",
            "A matrix commutes with diag(r) when all entries of r are equal. At which bias are they all (nearly) equal?"],
     solution_text=("b_r = 0: the reset gates sit around 0.5 and differ from unit to unit, so diag(r) and U_h do not "

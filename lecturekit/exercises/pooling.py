@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import motifs, pooling
-from . import Exercise, register
-from .judge import as_array, compare_function, compare_values, judge_choice
+from . import Exercise, choice, register
+from .judge import as_array, compare_function, compare_values
 
 _RNG = np.random.default_rng(808)
 
@@ -192,28 +192,19 @@ shift = register(Exercise(
 
 # --- predict first: where log-sum-exp's gradient goes for a small beta -------------------------------
 
-_SMALL_BETA = "equally to every input"
-
-
-def _judge_small_beta(answer) -> str | None:
-    return judge_choice(answer, ("all to the largest input", "equally to every input", "nowhere: it vanishes"),
-                        _SMALL_BETA, {
-        "all to the largest input": ("that is the large-beta limit; as beta -> 0, softmax(beta z) -> 1/N for every "
-                                     "input, the mean's gradient"),
-        "nowhere: it vanishes": ("the unnormalised value grows like log(N)/beta, but its gradient is softmax(beta z), "
-                                 "which always sums to 1: as beta -> 0 it tends to 1/N for every input"),
-    })
-
-
-lse_gradient_small_beta = register(Exercise(
+lse_gradient_small_beta = register(choice(
     name="pooling.lse_gradient_small_beta",
     question=("Predict before the explorer: as beta -> 0, where does the gradient dy/dz of log-sum-exp pooling "
               'y = (1/beta) log sum_n exp(beta z_n) go? Answer "all to the largest input", "equally to every input" '
               'or "nowhere: it vanishes".'),
-    reference=_SMALL_BETA,
-    judge=_judge_small_beta,
-    kind="prediction",
     options=("all to the largest input", "equally to every input", "nowhere: it vanishes"),
+    correct="equally to every input",
+    why={
+        "all to the largest input": ("that is the large-beta limit; as beta -> 0, softmax(beta z) -> 1/N for every "
+                                     "input, the mean's gradient"),
+        "nowhere: it vanishes": ("the unnormalised value grows like log(N)/beta, but its gradient is softmax(beta z), "
+                                 "which always sums to 1: as beta -> 0 it tends to 1/N for every input"),
+    },
     hints=["Differentiate: dy/dz_n = exp(beta z_n) / sum_k exp(beta z_k).",
            "What is exp(beta z_n) for every n when beta is 0?"],
     solution_text="equally to every input: dy/dz = softmax(beta z) -> 1/N each as beta -> 0, the mean's gradient.",

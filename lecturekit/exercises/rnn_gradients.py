@@ -7,8 +7,8 @@ import math
 import numpy as np
 import torch
 
-from . import Exercise, register
-from .judge import as_array, compare_function, compare_values, judge_choice
+from . import Exercise, choice, register
+from .judge import as_array, compare_function, compare_values
 
 # --- 1. the closed form for a scaled rotation -------------------------------------------------
 
@@ -111,26 +111,18 @@ tanh_step_jacobian = register(Exercise(
 
 # --- predict first: the explorer's default ---------------------------------------------------------
 
-_DEFAULT_VERDICT = "vanish"
-
-
-def _judge_default_verdict(answer) -> str | None:
-    return judge_choice(answer, ("explode", "vanish", "propagate"), _DEFAULT_VERDICT, {
-        "explode": "the eigenvalues lie inside the unit circle (0.95 < 1): every step shrinks the gradient",
-        "propagate": ("0.95 is close to 1, but not close enough for 100 steps: 0.95**100 = 0.006, a shrink by a "
-                      "factor of about 170, more than the factor of 100 that counts as vanishing here"),
-    })
-
-
-default_verdict = register(Exercise(
+default_verdict = register(choice(
     name="rnn_gradients.default_verdict",
     question=("Predict before the explorer: W = 0.95 R(30 degrees), linear, T = 100 steps. Does the gradient sent "
               "back 100 steps explode, vanish or propagate (a change by more than a factor of 100 either way counts)? "
               'Answer "explode", "vanish" or "propagate".'),
-    reference=_DEFAULT_VERDICT,
-    judge=_judge_default_verdict,
-    kind="prediction",
     options=("explode", "vanish", "propagate"),
+    correct="vanish",
+    why={
+        "explode": "the eigenvalues lie inside the unit circle (0.95 < 1): every step shrinks the gradient",
+        "propagate": ("0.95 is close to 1, but not close enough for 100 steps: 0.95**100 = 0.006, a shrink by a "
+                      "factor of about 170, more than the factor of 100 that counts as vanishing here"),
+    },
     hints=["A rotation does not change lengths: only the modulus 0.95 matters.",
            "Each step multiplies the gradient's norm by 0.95: compute 0.95**100."],
     solution_text="vanish: ||dz_100/dz_0|| = 0.95**100 = 0.0059, smaller than 1/100.",

@@ -4,50 +4,99 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
-from .judge import as_array, compare_function, compare_values, judge_choice, precision
+from . import Exercise, choice, register
+from .judge import as_array, compare_function, compare_values, precision
 
 # --- 1. gradient clipping, Algorithm 1 ----------------------------------------------------------
 
 
-def _clip(g: np.ndarray, threshold: float) -> np.ndarray:
-    # Algorithm 1: if ||g|| > threshold, rescale g to length threshold, keeping its direction
-    norm = np.linalg.norm(g)
+def _clip(grads: list, threshold: float) -> list:
+    # Algorithm 1 over a whole model: ||g|| is the norm of ALL the parameters' gradients together
+    norm = np.sqrt(sum(np.sum(np.square(g)) for g in grads))
     if norm > threshold:
-        return threshold * g / norm
-    return g
+        return [threshold * g / norm for g in grads]
+    return list(grads)
 
 
-_CLIP_CASES = [
-    (np.array([3.0, 4.0]), 1.0),  # ||g|| = 5: clipped to length 1
-    (np.array([0.3, -0.4]), 1.0),  # ||g|| = 0.5: unchanged
-    (np.array([[1.0, -2.0], [2.0, 4.0]]), 2.5),  # a matrix: the norm of all its entries
-    (np.array([10.0, 0.1, -0.1]), 5.0),
-]
+def _clip_cases() -> list[tuple[list, float]]:
+    """(grads, threshold): gradients of several parameters of different shapes."""
+    rng = np.random.default_rng(3)
+    return [
+        ([np.array([[3.0, 0.0], [0.0, 0.0]]), np.array([4.0])], 1.0),   # ||g|| = 5 over both: clipped to 1
+        ([np.array([0.3, -0.4]), np.array([[0.1]])], 1.0),              # ||g|| = 0.51: unchanged
+        ([rng.normal(size=(4, 3)), rng.normal(size=5), rng.normal(size=(2, 2, 2))], 2.0),
+        ([np.array([10.0, 0.1, -0.1]), np.array([0.01])], 5.0),         # one large parameter, one small
+    ]
+
+
+def _as_list(value) -> list | None:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return None
+
+
+def _per_parameter(grads: list, threshold: float) -> list:
+    # a typical mistake: each parameter clipped by its own norm
+    return [threshold * g / np.linalg.norm(g) if np.linalg.norm(g) > threshold else g for g in grads]
+
+
+def _entrywise(grads: list, threshold: float) -> list:
+    # a typical mistake: each entry clipped to [-threshold, threshold]
+    return [np.clip(g, -threshold, threshold) for g in grads]
+
+
+def _same(got: list, want: list) -> bool:
+    return len(got) == len(want) and all(compare_values(a, b) is None for a, b in zip(got, want))
 
 
 def _judge_clip(fn) -> str | None:
-    small = fn(np.array([0.3, -0.4]), 1.0)
-    if compare_values(small, [0.3, -0.4]) is not None:
-        return "a gradient whose norm (0.5) is below the threshold (1) must come back unchanged"
-    lopsided = np.array([10.0, 0.1, -0.1])
-    raw = fn(lopsided, 5.0)
-    got = as_array(raw)
-    if compare_values(raw, np.clip(lopsided, -5.0, 5.0)) is None:
-        return ("that clips each entry separately, which turns the gradient's direction; Algorithm 1 "
-                "rescales the whole vector, so its direction stays the same")
-    if got.shape == lopsided.shape and abs(np.linalg.norm(got) - 5.0) > 1e-6:
-        return f"the clipped gradient should have length exactly the threshold 5, yours has {np.linalg.norm(got):.4g}"
-    return compare_function(fn, _clip, _CLIP_CASES, what="clip")
+    cases = _clip_cases()
+    answers = []
+    for grads, threshold in cases:
+        got = _as_list(fn([g.copy() for g in grads], threshold))
+        if got is None:
+            return "clip(grads, threshold) should return a list with one array per parameter, like grads"
+        if len(got) != len(grads):
+            return f"you returned {len(got)} arrays for {len(grads)} parameters: one clipped array per parameter"
+        answers.append(got)
+    if all(_same(got, _clip(*case)) for got, case in zip(answers, cases)):
+        return None
+    if all(_same(got, _per_parameter(*case)) for got, case in zip(answers, cases)):
+        return ("you clipped each parameter's gradient by its own norm; Algorithm 1 (and clip_grad_norm_) takes "
+                "the norm of all of them together and scales every one by the same factor, so the update keeps "
+                "its direction")
+    if all(_same(got, _entrywise(*case)) for got, case in zip(answers, cases)):
+        return ("that clips each entry separately, which turns the gradient's direction; Algorithm 1 rescales "
+                "the whole gradient")
+    for got, (grads, threshold) in zip(answers, cases):
+        want = _clip(grads, threshold)
+        if _same(got, want):
+            continue
+        original = float(np.sqrt(sum(np.sum(np.square(g)) for g in grads)))
+        total = float(np.sqrt(sum(np.sum(np.square(as_array(a))) for a in got)))
+        if original <= threshold:
+            return (f"these gradients have a total norm {original:.3g}, below the threshold {threshold:g}: they must "
+                    "come back unchanged")
+        if abs(total - threshold) > 1e-4 * threshold:
+            return (f"after clipping, the norm of all the gradients together should be exactly the threshold "
+                    f"{threshold:g}; yours is {total:.4g}")
+        for i, (a, b) in enumerate(zip(got, want)):
+            problem = compare_values(a, b, what=f"the clipped gradient of parameter {i} (threshold {threshold:g})")
+            if problem:
+                return problem
+    return None
 
 
 clip = register(Exercise(
     name="rnn_tricks.clip",
-    question="Write clip(g, threshold): Algorithm 1 of Pascanu et al. for a numpy array g of any shape.",
+    question=("Write clip(grads, threshold): Algorithm 1 for a whole model. grads is a list of numpy arrays, one per "
+              "parameter, of different shapes; return the list clipped the way clip_grad_norm_ clips a model's "
+              "gradients (the norm is the Euclidean norm of all their entries together)."),
     reference=_clip,
     judge=_judge_clip,
-    hints=["The norm of the whole gradient: np.linalg.norm(g) (for a matrix that is the Frobenius norm, all entries).",
-           "Only when the norm exceeds the threshold: multiply g by threshold / norm. Otherwise return g as it is."],
+    hints=["The cell above clips one array. With several parameters, which single number decides whether to clip?",
+           "||g||**2 is the sum over the parameters of each array's sum of squares; then every array is scaled by "
+           "the same factor threshold / ||g||."],
 ))
 
 
@@ -162,27 +211,19 @@ def max_stable_step(lam):
 
 # --- predict first: leaky integration cannot cross the circle ---------------------------------------
 
-_LEAKY_EIGENVALUE = "outside"
-
-
-def _judge_leaky_eigenvalue(answer) -> str | None:
-    return judge_choice(answer, ("outside", "inside", "on"), _LEAKY_EIGENVALUE, {
-        "inside": ("mu = 1 - alpha + alpha lambda = 0.9 + 0.1 x 1.5 = 1.05: a small alpha moves mu towards 1, "
-                   "along the segment from lambda, but never past it: it stays outside the circle"),
-        "on": ("mu = 0.9 + 0.1 x 1.5 = 1.05, close to 1 but not equal: the leaky RNN still explodes, only "
-               "more slowly (1.05 per step instead of 1.5)"),
-    })
-
-
-leaky_eigenvalue = register(Exercise(
+leaky_eigenvalue = register(choice(
     name="rnn_tricks.leaky_eigenvalue",
     question=("Predict before the dashboard: W has the real eigenvalue lambda = 1.5 (the plain RNN explodes). With "
               "alpha = 0.1, does the leaky step's eigenvalue mu lie outside, inside or on the unit circle? "
               'Answer "outside", "inside" or "on".'),
-    reference=_LEAKY_EIGENVALUE,
-    judge=_judge_leaky_eigenvalue,
-    kind="prediction",
     options=("outside", "inside", "on"),
+    correct="outside",
+    why={
+        "inside": ("mu = 1 - alpha + alpha lambda = 0.9 + 0.1 x 1.5 = 1.05: a small alpha moves mu towards 1, "
+                   "along the segment from lambda, but never past it: it stays outside the circle"),
+        "on": ("mu = 0.9 + 0.1 x 1.5 = 1.05, close to 1 but not equal: the leaky RNN still explodes, only "
+               "more slowly (1.05 per step instead of 1.5)"),
+    },
     hints=["Use the formula above: mu = 1 - alpha + alpha lambda.",
            "mu lies on the segment from 1 to lambda: where is that segment when lambda = 1.5?"],
     solution_text="outside: mu = 0.9 + 0.1 x 1.5 = 1.05 > 1. Leaky units slow the explosion down; they do not stop it.",

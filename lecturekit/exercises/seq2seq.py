@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, register
-from .judge import as_array, compare_function, compare_values, judge_choice
+from . import Exercise, choice, register
+from .judge import as_array, compare_function, compare_values
 
 
 def attention_case(seed: int, query_size: int = 3, key_size: int = 4, hidden_size: int = 5, S: int = 6):
@@ -165,28 +165,20 @@ context_vector = register(Exercise(
 
 # --- predict first: which model falls with length on digits reversed --------------------------------
 
-_WHICH_FALLS = "without attention"
-
-
-def _judge_which_falls(answer) -> str | None:
-    return judge_choice(answer, ("without attention", "with attention", "both", "neither"), _WHICH_FALLS, {
+which_model_falls = register(choice(
+    name="seq2seq.which_model_falls",
+    question=("Predict before training: on digits reversed (k from 2 to 16), whose character accuracy falls below 50% "
+              'at some length k? Answer "without attention", "with attention", "both" or "neither".'),
+    options=("without attention", "with attention", "both", "neither"),
+    correct="without attention",
+    why={
         "with attention": ("the attention model looks up each source digit when it writes it: over seeds 0 to 3 at "
                            "least 92% of its characters are right at every length"),
         "both": ("only the model without attention: its fixed-size state has to carry 3.3 bits more for every digit; "
                  "the attention model keeps at least 92% of its characters right at every length (seeds 0 to 3)"),
         "neither": ("the model without attention falls to 22% to 30% of its characters right at its worst length "
                     "(seeds 0 to 3): one state of 32 numbers cannot carry 16 digits"),
-    })
-
-
-which_model_falls = register(Exercise(
-    name="seq2seq.which_model_falls",
-    question=("Predict before training: on digits reversed (k from 2 to 16), whose character accuracy falls below 50% "
-              'at some length k? Answer "without attention", "with attention", "both" or "neither".'),
-    reference=_WHICH_FALLS,
-    judge=_judge_which_falls,
-    kind="prediction",
-    options=("without attention", "with attention", "both", "neither"),
+    },
     hints=["How much does the model without attention have to carry in its final state for k = 16?",
            "The attention model reads the encoder's states again at every output step."],
     solution_text=("without attention: its one state must hold all 3.3 k bits; with attention the decoder looks each "

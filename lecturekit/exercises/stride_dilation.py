@@ -7,8 +7,7 @@ import itertools
 import numpy as np
 
 from .. import conv, wiring
-from . import Exercise, register
-from .judge import judge_choice
+from . import Exercise, choice, register
 
 # --- 1. the output size ---------------------------------------------------------------------------
 
@@ -162,27 +161,19 @@ fewest_dilations = register(Exercise(
 
 # --- predict first: stride or dilation, which sees further? ----------------------------------------
 
-_WHICH_WIDER = "the same"
-
-
-def _judge_which_wider(answer) -> str | None:
-    return judge_choice(answer, ("stride 2", "dilations 1, 2, 4, 8", "the same"), _WHICH_WIDER, {
-        "stride 2": ("both widen the field by (k - 1) times the spacing of the units below: 2, 4, 8, 16 ... with "
-                     "stride 2 (the product of the strides), the same 2, 4, 8, 16 with dilations 1, 2, 4, 8"),
-        "dilations 1, 2, 4, 8": ("both give r = 1 + 2 (1 + 2 + 4 + 8) = 31: the strides multiply up to the same "
-                                 "spacing the dilations give directly"),
-    })
-
-
-stride_or_dilation = register(Exercise(
+stride_or_dilation = register(choice(
     name="stride_dilation.stride_or_dilation",
     question=("Predict before the table: four layers of kernel 3, either stride 2 in every layer or stride 1 with "
               "dilations 1, 2, 4, 8. Which has the larger receptive field? "
               'Answer "stride 2", "dilations 1, 2, 4, 8" or "the same".'),
-    reference=_WHICH_WIDER,
-    judge=_judge_which_wider,
-    kind="prediction",
     options=("stride 2", "dilations 1, 2, 4, 8", "the same"),
+    correct="the same",
+    why={
+        "stride 2": ("both widen the field by (k - 1) times the spacing of the units below: 2, 4, 8, 16 ... with "
+                     "stride 2 (the product of the strides), the same 2, 4, 8, 16 with dilations 1, 2, 4, 8"),
+        "dilations 1, 2, 4, 8": ("both give r = 1 + 2 (1 + 2 + 4 + 8) = 31: the strides multiply up to the same "
+                                 "spacing the dilations give directly"),
+    },
     hints=["Use the formula above, layer by layer, for each stack.",
            "For stride 2, layer l's units are 2**(l-1) input samples apart; for the dilated stack the taps are d_l apart."],
     solution_text=("the same: r = 31 for both. What differs is the resolution: the strided stack keeps about 1 output in 16, "
