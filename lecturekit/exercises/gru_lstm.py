@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Exercise, choice, register
-from .judge import compare_function, compare_values
+from .judge import as_array, compare_function, compare_values
 
 GRU_NAMES = ("W_z", "U_z", "b_z", "W_r", "U_r", "b_r", "W_h", "U_h", "b_h")
 
@@ -84,31 +84,37 @@ torch_gru_step = register(Exercise(
 # --- 2. the adding problem's baseline ---------------------------------------------------------------
 
 
-def _constant_mse(c: float) -> float:
-    # y = u1 + u2 with u1, u2 uniform on [0, 1]: E[y] = 1, Var(y) = 1/12 + 1/12 = 1/6
-    # E[(y - c)^2] = Var(y) + (E[y] - c)^2
-    return 1 / 6 + (1 - c) ** 2
+def _remembered_mse(k: int) -> float:
+    # remembering u2 only, the best guess is u2 + E[u1] = u2 + 1/2: the error is u1 - 1/2, of variance 1/12.
+    # Each forgotten value leaves its variance 1/12 (a uniform value on [0, 1]); remembered ones leave nothing.
+    return (2 - k) / 12
 
 
-def _judge_constant_mse(fn) -> str | None:
-    got = fn(1.0)
-    if compare_values(got, 1 / 12) is None:
-        return ("constant_mse(1.0) is 1/12, the variance of ONE uniform value; "
-                "y is the sum of two independent ones, and variances of independent values add.")
-    if compare_values(got, 0.0) is None:
-        return "constant_mse(1.0) is 0, but y varies around its mean 1: the MSE of a constant is at least Var(y)."
-    return compare_function(fn, _constant_mse, [(1.0,), (0.0,), (0.5,), (2.0,), (1.25,)], what="constant_mse")
+def _judge_remembered_mse(fn) -> str | None:
+    got = {k: fn(k) for k in (0, 1, 2)}
+    if compare_values(got[0], 1 / 3) is None:
+        return ("remembered_mse(0) is 1/3: the variance of one uniform value on [0, 1] is 1/12, so two forgotten values "
+                "leave 1/12 + 1/12 = 1/6 (the constant's MSE above)")
+    if compare_values(got[1], 1 / 6) is None:
+        return ("remembered_mse(1) is 1/6, as if remembering u2 did not help: the best guess is then u2 + 1/2, and only "
+                "the forgotten u1 is left to err, with variance 1/12")
+    if (compare_values(got[0], 1 / 6) is None and compare_values(got[1], 1 / 12) is None
+            and compare_values(got[2], 0.0) is not None):
+        return (f"remembered_mse(2) is {float(as_array(got[2])):.4g}: a model that remembers both values can add them, "
+                "and has nothing left to guess")
+    return compare_function(fn, _remembered_mse, [(0,), (1,), (2,)], what="remembered_mse")
 
 
-constant_mse = register(Exercise(
-    name="gru_lstm.constant_mse",
-    question=("On the adding problem y = u1 + u2 with u1, u2 independent and uniform on [0, 1]. "
-              "Write constant_mse(c): the expected squared error E[(y - c)^2] of always predicting c. "
-              "Which c is best, and what MSE does it get?"),
-    reference=_constant_mse,
-    judge=_judge_constant_mse,
-    hints=["E[(y - c)^2] = Var(y) + (E[y] - c)^2.",
-           "A uniform value on [0, 1] has mean 1/2 and variance 1/12; y is the sum of two independent ones."],
+remembered_mse = register(Exercise(
+    name="gru_lstm.remembered_mse",
+    question=("On the adding problem y = u1 + u2 (u1, u2 independent, uniform on [0, 1]) a model that remembers k of the "
+              "two marked values (k = 0, 1 or 2) predicts best the remembered ones plus the mean of the forgotten ones. "
+              "Write remembered_mse(k): the MSE it gets."),
+    reference=_remembered_mse,
+    judge=_judge_remembered_mse,
+    hints=["With k = 0 the model predicts the constant 1: the cell above measures its MSE, 1/6. Where does 1/6 come from?",
+           "Remembering u2 only, the best guess is u2 + 1/2: the error is u1 - 1/2. What is its mean square?",
+           "Each forgotten value contributes the variance of a uniform value on [0, 1], 1/12."],
 ))
 
 
