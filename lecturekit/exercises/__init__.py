@@ -5,13 +5,13 @@ An exercise holds a question, a reference answer and a judge. In a notebook::
     from lecturekit.exercises import progress
     from lecturekit.exercises import rnn_gradients as ex
 
-    def gradient_norm_after(scale, k):
+    def steps_to_vanish(scale, tolerance):
         ...  # your code here
         raise NotImplementedError
 
-    ex.gradient_norm_after.check(gradient_norm_after)   # shows the verdict
-    ex.gradient_norm_after.hint()                       # one more hint at each call
-    ex.gradient_norm_after.solution()
+    ex.steps_to_vanish.check(steps_to_vanish)   # shows the verdict
+    ex.steps_to_vanish.hint()                   # one more hint at each call
+    ex.steps_to_vanish.solution()
     progress(ex)                                        # this notebook's exercises: done, not yet, not attempted
 
 ``check`` never raises and prints nothing: it returns a :class:`Verdict`, which a notebook shows

@@ -13,27 +13,40 @@ from .judge import as_array, compare_function, compare_values
 # --- 1. the closed form for a scaled rotation -------------------------------------------------
 
 
-def _gradient_norm_after(scale: float, k: int) -> float:
-    # every step multiplies lengths by exactly `scale`: k steps multiply them by scale**k
-    return scale**k
+def _diagonal_gradient_norm(a: float, b: float, k: int) -> float:
+    # dz_T/dz_(T-k) = W^k = diag(a^k, b^k); its spectral norm (largest stretch) is the larger |.|^k
+    return max(abs(a), abs(b)) ** k
 
 
-def _judge_gradient_norm_after(fn) -> str | None:
-    wrong_exponent = compare_values(fn(0.5, 3), 0.5**2)
-    if wrong_exponent is None:
-        return "with k = 3 steps the gradient is multiplied by the scale three times, not twice"
-    return compare_function(fn, _gradient_norm_after,
-                            [(0.5, 3), (2.0, 10), (1.0, 50), (0.9, 1), (1.1, 0)], what="gradient_norm_after")
+_DIAGONAL_CASES = [(2.0, 0.5, 3), (0.5, 0.9, 10), (-1.5, 1.2, 4), (1.0, 1.0, 7), (0.3, -0.2, 0), (-0.5, -0.8, 5)]
 
 
-gradient_norm_after = register(Exercise(
-    name="rnn_gradients.gradient_norm_after",
-    question=("For W = scale * R(theta), write gradient_norm_after(scale, k) = ||dz_T / dz_(T-k)||, "
-              "the norm of the gradient after back-propagating k steps."),
-    reference=_gradient_norm_after,
-    judge=_judge_gradient_norm_after,
-    hints=["dz_T/dz_(T-k) = W^k for the linear recurrence.",
-           "A rotation keeps lengths; scale * R multiplies every length by scale."],
+def _judge_diagonal_gradient_norm(fn) -> str | None:
+    def matches(wrong) -> bool:
+        return all(compare_values(fn(*case), wrong(*case)) is None for case in _DIAGONAL_CASES)
+    if matches(lambda a, b, k: a ** k):
+        return "that is only the first eigenvalue's factor; the norm follows the one that stretches most"
+    if matches(lambda a, b, k: abs(a * b) ** k) or matches(lambda a, b, k: (a * b) ** k):
+        return "that is the determinant of W^k (the product of the two factors); the norm is the larger one"
+    if matches(lambda a, b, k: max(a, b) ** k):
+        return "a negative eigenvalue stretches as much as a positive one: compare |a| and |b|"
+    if matches(lambda a, b, k: (a ** (2 * k) + b ** (2 * k)) ** 0.5):
+        return ("that is the Frobenius norm of W^k; the question asks for the spectral norm, the largest factor by which "
+                "W^k stretches a vector")
+    if matches(lambda a, b, k: min(abs(a), abs(b)) ** k):
+        return "that is the smaller factor; the norm is the largest stretch"
+    return compare_function(fn, _diagonal_gradient_norm, _DIAGONAL_CASES, what="diagonal_gradient_norm")
+
+
+diagonal_gradient_norm = register(Exercise(
+    name="rnn_gradients.diagonal_gradient_norm",
+    question=("For the linear recurrence with W = diag(a, b) (a, b real, possibly negative), write "
+              "diagonal_gradient_norm(a, b, k) = ||dz_T / dz_(T-k)||, in the spectral norm (the largest factor by which "
+              "the matrix stretches a vector)."),
+    reference=_diagonal_gradient_norm,
+    judge=_judge_diagonal_gradient_norm,
+    hints=["dz_T/dz_(T-k) = W^k for the linear recurrence. What is W^k for a diagonal W?",
+           "W^k = diag(a^k, b^k) stretches the first axis by |a|^k and the second by |b|^k. Which one is the norm?"],
 ))
 
 
