@@ -121,41 +121,65 @@ template_gradient = register(Exercise(
 # --- 4. Ha, Dai & Le's parameter count -------------------------------------------------------
 
 
-def _hypernetwork_parameters(n_z: int, d: int, n_in: int, n_out: int, f_size: int, n_layers: int) -> int:
-    embeddings = n_z * n_layers                        # one z^j (N_z) per layer
-    first_layer = n_in * (d * n_z + d)                 # W_i (d, N_z) and B_i (d), i = 1..N_in
-    output_layer = f_size * n_out * f_size * (d + 1)   # W_out (f N_out f, d) and B_out, shared
-    return embeddings + first_layer + output_layer
+def _break_even_blocks(n_z: int, d: int, n_in: int, n_out: int, f_size: int) -> int | None:
+    # hypernetwork: a fixed part (W_i, B_i for every input channel; W_out, B_out) plus N_z per block;
+    # ordinary: N_in f N_out f per block. Smaller from the first D with fixed + N_z D < per_block D.
+    fixed = n_in * (d * n_z + d) + f_size * n_out * f_size * (d + 1)
+    per_block = n_in * f_size * n_out * f_size
+    if n_z >= per_block:
+        return None                                     # each block costs the hypernetwork at least as much
+    return fixed // (per_block - n_z) + 1
 
 
-def _judge_hypernetwork_parameters(fn) -> str | None:
-    mnist = dict(hyper.PAPER_MNIST)
-    resnet = dict(hyper.PAPER_RESNET, n_layers=36)
-    D, N_z, d, N_in, N_out, f = (resnet[k] for k in ("n_layers", "n_z", "d", "n_in", "n_out", "f_size"))
-    got = fn(*resnet.values())  # positional, in the order of the question
-    if got == hyper.ordinary_kernel_parameters(n_in=N_in, n_out=N_out, f_size=f, n_layers=D):
-        return "that is the ordinary network's count, D N_in f N_out f: count the hypernetwork's own parameters"
-    if got == _hypernetwork_parameters(**resnet) - N_z * D:
-        return "you forgot the layer embeddings z^j: they are learned too, N_z numbers per layer"
-    if got == _hypernetwork_parameters(**resnet) - d * N_in - f * N_out * f:
-        return "you forgot the biases B_i (d each, one per input channel) and B_out (f N_out f)"
-    if got == _hypernetwork_parameters(**resnet) + (D - 1) * (d * (N_z + 1) * N_in + f * N_out * f * (d + 1)):
-        return "the hypernetwork's weights are shared by all layers: count them once, not once per layer"
-    return compare_function(fn, _hypernetwork_parameters,
-                            [tuple(mnist.values()), tuple(resnet.values()), (8, 16, 3, 5, 5, 2)],
-                            what="hypernetwork_parameters")
+_BREAK_EVEN_CASES = [
+    (64, 64, 16, 16, 3),      # the residual network's blocks: 34
+    (4, 4, 16, 16, 7),        # the MNIST setting: smaller from the first layer on
+    (8, 8, 4, 4, 3),          # fixed 612, 144 - 8 per block: from 5 on (4.5 is not a number of blocks)
+    (8, 16, 3, 5, 5),
+    (200, 8, 2, 2, 3),        # N_z = 200 > 36 per kernel: never smaller
+    (36, 8, 2, 2, 3),         # N_z = 36 = the kernel: never strictly smaller
+]
 
 
-hypernetwork_parameters = register(Exercise(
-    name="shared_weights.hypernetwork_parameters",
-    question=("Count the learnable parameters of Ha, Dai & Le's static hypernetwork: "
-              "hypernetwork_parameters(n_z, d, n_in, n_out, f_size, n_layers) -> int. Learned are the "
-              "embeddings z^j (N_z each), W_i (d x N_z) and B_i (d) for i = 1..N_in, "
-              "W_out (f_size N_out f_size x d) and B_out (f_size N_out f_size)."),
-    reference=_hypernetwork_parameters,
-    judge=_judge_hypernetwork_parameters,
-    hints=["Which of these are per layer, which per input channel, which only once?",
-           "N_z D for the embeddings, N_in (d N_z + d) for the first layer, f N_out f (d + 1) for the last."],
+def _judge_break_even_blocks(fn) -> str | None:
+    for case in _BREAK_EVEN_CASES:
+        want, got = _break_even_blocks(*case), fn(*case)
+        n_z, d, n_in, n_out, f = case
+        if want is None:
+            if got is not None:
+                return (f"with N_z = {n_z} each block costs the hypernetwork {n_z} parameters and the ordinary layer "
+                        f"{n_in * f * n_out * f}: the hypernetwork never catches up on its fixed part, so it is never "
+                        f"smaller, so return None; you returned {got!r}")
+            continue
+        if got is None:
+            return f"break_even_blocks{case} is {want}, not None: the hypernetwork does get smaller"
+        fixed = n_in * (d * n_z + d) + f * n_out * f * (d + 1)
+        per_block = n_in * f * n_out * f
+        try:
+            value = float(as_array(got))
+        except (TypeError, ValueError):
+            return f"break_even_blocks{case} should be a whole number of blocks (or None); got {got!r}"
+        if value == fixed // per_block + 1 and value != want:
+            return (f"break_even_blocks{case} is {got}: you left out the embedding z^j that every block adds "
+                    f"({n_z} numbers each); the ordinary layer saves {per_block} - {n_z} per block, not {per_block}")
+        if value == fixed / (per_block - n_z) or value == fixed // (per_block - n_z):
+            return (f"break_even_blocks{case} is {got}: at that depth the hypernetwork is not yet smaller; the answer is "
+                    "the first whole number of blocks at which it is strictly smaller")
+        if value != want:
+            return f"break_even_blocks{case} is {got}, expected {want}"
+    return None
+
+
+break_even_blocks = register(Exercise(
+    name="shared_weights.break_even_blocks",
+    question=("Write break_even_blocks(n_z, d, n_in, n_out, f_size) -> int or None: the smallest number of blocks D at "
+              "which Ha, Dai & Le's static hypernetwork has fewer learnable parameters than D ordinary kernels "
+              "(N_in f N_out f each), or None if it never has."),
+    reference=_break_even_blocks,
+    judge=_judge_break_even_blocks,
+    hints=["Split the hypernetwork's count into what it pays once and what it pays per block.",
+           "Per block the hypernetwork pays N_z and the ordinary layer N_in f N_out f: when can the first never catch up?",
+           "fixed + N_z D < (N_in f N_out f) D: solve for the first whole D."],
 ))
 
 
