@@ -102,7 +102,8 @@ weight_gradient = register(Exercise(
               "grad_y = dC/dy, write weight_gradient(x, grad_y) = dC/dw, with dC/dw_j = sum_i dC/dy_i x_(i+j)."),
     reference=_weight_gradient,
     judge=_judge_weight_gradient,
-    hints=["w_j is used at every output position i, where it multiplies x_(i+j): add up dC/dy_i x_(i+j) over i.",
+    hints=["A shared weight gets the sum of the gradients of all its uses (notebook 01): where is w_j used?",
+           "w_j is used at every output position i, where it multiplies x_(i+j): add up dC/dy_i x_(i+j) over i.",
            "For each j that is np.dot(grad_y, x[j : j + len(grad_y)]): itself a cross-correlation of x with grad_y."],
 ))
 
@@ -138,12 +139,13 @@ def _judge_input_gradient(fn) -> str | None:
 input_gradient = register(Exercise(
     name="conv.input_gradient",
     question=("y = corr1d(x, w). Given grad_y = dC/dy and w, write input_gradient(grad_y, w) = dC/dx, "
-              "with the lecture's back-convolution dC/dx_j = sum_k w_k dC/dy_(j-k) (terms with j - k "
+              "with the lecture's back-convolution dC/dx_m = sum_k w_k dC/dy_(m-k) (terms with m - k "
               "outside grad_y are 0)."),
     reference=_input_gradient,
     judge=_judge_input_gradient,
     hints=["x has len(grad_y) + len(w) - 1 samples, and each gets gradient from every output that read it.",
-           "sum_k w_k g_(j-k) is the definition of the convolution of g with w, over every j where the two "
+           "x_m was read by output i through the weight w_(m-i): which outputs i read x_m, and near the borders, which do not?",
+           "sum_k w_k g_(m-k) is the definition of the convolution of g with w, over every m where the two "
            "overlap: np.convolve(grad_y, w, mode='full')."],
 ))
 
