@@ -126,8 +126,9 @@ def gru_variant_gap(reset_bias: float, *, steps: int = 20, input_size: int = 4, 
     """max |h_t(lecture) - h_t(torch)| over one random sequence, both GRUs with the same parameters.
 
     The torch variant's extra bias b_hn is 0 and b_r = ``reset_bias``, so the two differ only
-    in where r_t acts: U_h (r_t * h) against r_t * (U_h h). With r_t = 1 (a large reset bias)
-    both read U_h h_(t-1) and agree; the smaller r_t, the more they differ.
+    in where r_t acts: U_h (r_t * h) against r_t * (U_h h). They agree whenever r_t has the same
+    value in every unit (U_h commutes with c I): near r_t = 1 (a large reset bias) and near r_t = 0
+    (a very negative one) alike. They differ most when r_t varies from unit to unit, around b_r = 0.
     """
     gen = torch.Generator().manual_seed(seed)
     lecture = GRUCell(input_size, hidden_size, variant="lecture").double()

@@ -344,6 +344,10 @@ def test_wrong_answers_get_a_helpful_message(exercise, answer, expected):
     (33.9, "a whole number"),
     (10, "too small"),
     (100, "too large"),
+    (35, "too large"),
+    (32.5, "a whole number"),
+    (32, "too small"),
+    (34.5, "a whole number"),
     ("thirty-four", "give a whole number of blocks"),
 ])
 def test_break_even_depth_prediction_names_the_mistake(answer, expected):

@@ -74,3 +74,12 @@ def test_judge_number():
     assert "measured value is 0.1" in judge_number(0.5, 0.1)
     assert "finite" in judge_number(float("inf"), 0.1)
     assert "should be a number" in judge_number("x", 0.1)
+
+
+def test_judge_choice_ignores_case_spaces_and_commas():
+    from lecturekit.exercises.judge import judge_choice
+    why = {"b_r = -12": "closed", "dilations 1, 2, 4, 8": "same field"}
+    options = ("b_r = -12", "b_r = 0", "dilations 1, 2, 4, 8")
+    assert judge_choice("B_R=0", options, "b_r = 0", why) is None
+    assert judge_choice("dilations 1,2,4,8", options, "b_r = 0", why) == "same field"
+    assert "answer with one of" in judge_choice("0", options, "b_r = 0", why)

@@ -217,6 +217,11 @@ def test_masked_softmax_wrong_answers():
         return e / e.sum()
     assert "largest REAL score" in _verdict(ex.masked_softmax, max_over_everything)
 
+    def mask_after_exp(s, m):   # masks after the exponential: exp(898) * 0 is NaN
+        e = np.exp(s - s[m].max()) * m
+        return e / e.sum()
+    assert "inf * 0 is NaN" in _verdict(ex.masked_softmax, mask_after_exp)
+
 
 def test_context_vector_wrong_answers():
     assert "one per source position" in _verdict(ex.context_vector, lambda w, K: K @ K.T @ w)

@@ -15,6 +15,7 @@ tolerance they missed.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -118,14 +119,18 @@ def compare_function(fn: Callable, reference: Callable, cases: Iterable[tuple], 
 def judge_choice(answer: Any, options: Iterable[str], correct: str, why: Mapping[str, str]) -> str | None:
     """A prediction among a few ``options``: None if ``answer`` is ``correct``, else why it is not.
 
-    Case and surrounding spaces do not matter. ``why[option]`` explains each wrong option (what the
+    Case, spaces and commas do not matter. ``why[option]`` explains each wrong option (what the
     student would see if it were true, and what actually happens); an answer that is not one of the
     options gets the list of options.
     """
     options = list(options)
-    if not isinstance(answer, str) or answer.strip().lower() not in [o.lower() for o in options]:
+
+    def key(text: str) -> str:   # "b_r=0", "B_R = 0" and "b_r = 0" are one answer; so are "1,2,4,8" and "1, 2, 4, 8"
+        return re.sub(r"[\s,]+", "", text).lower()
+
+    if not isinstance(answer, str) or key(answer) not in [key(o) for o in options]:
         return f"answer with one of {', '.join(repr(o) for o in options)}; got {answer!r}"
-    picked = next(o for o in options if o.lower() == answer.strip().lower())
+    picked = next(o for o in options if key(o) == key(answer))
     if picked == correct:
         return None
     return why.get(picked, f"not {picked!r}")

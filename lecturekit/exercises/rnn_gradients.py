@@ -126,17 +126,19 @@ tanh_step_jacobian = register(Exercise(
 
 default_verdict = register(choice(
     name="rnn_gradients.default_verdict",
-    question=("Predict before the explorer: W = 0.95 R(30 degrees), linear, T = 100 steps. Does the gradient sent "
+    question=("Predict before you move the slider: W = 0.95 R(30 degrees), linear, T = 80 steps. Does the gradient sent "
               "back 100 steps explode, vanish or propagate (a change by more than a factor of 100 either way counts)? "
               'Answer "explode", "vanish" or "propagate".'),
     options=("explode", "vanish", "propagate"),
-    correct="vanish",
+    correct="propagate",
     why={
         "explode": "the eigenvalues lie inside the unit circle (0.95 < 1): every step shrinks the gradient",
-        "propagate": ("0.95 is close to 1, but not close enough for 100 steps: 0.95**100 = 0.006, a shrink by a "
-                      "factor of about 170, more than the factor of 100 that counts as vanishing here"),
+        "vanish": ("0.95 < 1, so it shrinks, but over 80 steps only to 0.95**80 = 0.017, a factor of about 61: less "
+                   "than the factor of 100 that counts as vanishing here. At T = 100 it vanishes (0.95**100 = 0.006): "
+                   "the verdict depends on T as well as on |lambda|"),
     },
     hints=["A rotation does not change lengths: only the modulus 0.95 matters.",
-           "Each step multiplies the gradient's norm by 0.95: compute 0.95**100."],
-    solution_text="vanish: ||dz_100/dz_0|| = 0.95**100 = 0.0059, smaller than 1/100.",
+           "Each step multiplies the gradient's norm by 0.95: compute 0.95**80 and compare it with 1/100."],
+    solution_text=("propagate: ||dz_80/dz_0|| = 0.95**80 = 0.017, more than 1/100. At T = 100 (the explorer's start) "
+                   "it vanishes: how far back a gradient reaches depends on T too."),
 ))

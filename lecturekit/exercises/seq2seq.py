@@ -102,8 +102,10 @@ def _judge_masked_softmax(fn) -> str | None:
         out = as_array(fn(padded_max[0].copy(), padded_max[1].copy()))
     if out.shape == padded_max[0].shape and (not np.isfinite(out).all() or out.sum() < 0.5):
         return ("when a padded position has the largest score (900 here, real scores up to 2) your weights are "
-                f"{np.round(out, 3).tolist()}: subtract the largest REAL score, max(scores[mask]), not the max over "
-                "every position; exp(2 - 900) underflows to 0 for every real position.")
+                f"{np.round(out, 3).tolist()}. Two mistakes give this: subtracting the max over every position, padding "
+                "included (exp(2 - 900) underflows to 0 for every real position: subtract the largest REAL score, "
+                "max(scores[mask])), or masking after the exponential (exp of a padded score overflows and inf * 0 is "
+                "NaN: set the padded scores to -inf before it).")
     big = cases[-2]
     with np.errstate(all="ignore"):
         out = as_array(fn(big[0].copy(), big[1].copy()))
@@ -177,7 +179,7 @@ which_model_falls = register(choice(
         "both": ("only the model without attention: its fixed-size state has to carry 3.3 bits more for every digit; "
                  "the attention model keeps at least 92% of its characters right at every length (seeds 0 to 3)"),
         "neither": ("the model without attention falls to 22% to 30% of its characters right at its worst length "
-                    "(seeds 0 to 3): one state of 32 numbers cannot carry 16 digits"),
+                    "(seeds 0 to 3): trained like this, its one state of 32 numbers does not learn to carry 16 digits"),
     },
     hints=["How much does the model without attention have to carry in its final state for k = 16?",
            "The attention model reads the encoder's states again at every output step."],

@@ -198,9 +198,9 @@ def _judge_break_even_depth(answer) -> str | None:
     if value == 33:
         return ("at D = 33 the hypernetwork still costs 75,920 + 64 x 33 = 78,032 against 2,304 x 33 = 76,032: "
                 "75,920 / 2,304 = 32.95 forgets that each block also adds its own embedding of 64")
-    if value == round(75_920 / (2_304 - 64), 2) or 33 < value < 34:
+    if value != int(value):
         return "a number of blocks is a whole number: the first D at which the hypernetwork is smaller"
-    return judge_number(answer, _BREAK_EVEN, what="your break-even depth", atol=0.5, hints={
+    return judge_number(answer, _BREAK_EVEN, what="your break-even depth", rtol=0.0, atol=0.0, hints={
         "too small: at that depth the hypernetwork's 75,920 fixed parameters are still more than the kernels": lambda v: v < 33,
         "too large: the hypernetwork is already the smaller one before that depth": lambda v: v > 34,
     })

@@ -174,8 +174,9 @@ stride_or_dilation = register(choice(
         "dilations 1, 2, 4, 8": ("both give r = 1 + 2 (1 + 2 + 4 + 8) = 31: the strides multiply up to the same "
                                  "spacing the dilations give directly"),
     },
-    hints=["Use the formula above, layer by layer, for each stack.",
-           "For stride 2, layer l's units are 2**(l-1) input samples apart; for the dilated stack the taps are d_l apart."],
+    hints=["A layer of kernel 3 widens the field by 2 times the spacing of the samples its taps read. What is that "
+           "spacing in layer l of each stack?",
+           "For stride 2, layer l's taps are 2**(l-1) input samples apart; in the dilated stack they are d_l apart."],
     solution_text=("the same: r = 31 for both. What differs is the resolution: the strided stack keeps about 1 output in 16, "
                    "the dilated one every output."),
 ))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecturekit import gates, hyper, invariance, pooling, recurrence, tricks, wiring
+from lecturekit import conv, gates, hyper, invariance, motifs, pooling, recurrence, tricks, wiring
 from lecturekit.exercises import conv as ex06, gru_lstm as ex04, pooling as ex08, rnn_gradients as ex02
 from lecturekit.exercises import rnn_tricks as ex03, shared_weights as ex01, stride_dilation as ex07
 from lecturekit.widgets.rnn import EXPLORER_SLIDERS
@@ -26,12 +26,14 @@ def test_01_the_static_hypernetwork_is_smaller_from_34_resnet_blocks_on():
     assert hyper.ordinary_kernel_parameters(**block, n_layers=33) == 76_032
 
 
-def test_02_the_explorers_default_vanishes():
-    scale, angle, steps = (EXPLORER_SLIDERS[k].value for k in ("scale", "angle", "steps"))
-    assert (scale, angle, steps) == (0.95, 30.0, 100) and EXPLORER_SLIDERS["nonlinearity"].value == "linear"
-    result = recurrence.explore(scale, angle, steps)
-    assert result.regime == "vanishing" and ex02.default_verdict.reference == "vanish"
-    assert 10 ** result.log10_gradient_norms[0] == pytest.approx(0.95 ** 100) and 165 < 0.95 ** -100 < 175
+def test_02_at_modulus_0_95_the_gradient_propagates_over_80_steps_and_vanishes_over_100():
+    angle, steps = EXPLORER_SLIDERS["angle"].value, EXPLORER_SLIDERS["steps"].value
+    assert (EXPLORER_SLIDERS["scale"].value, angle, steps) == (0.95, 30.0, 100)   # the explorer's start
+    assert 80 in EXPLORER_SLIDERS["steps"].values()                               # the T slider reaches 80
+    result = recurrence.explore(0.95, angle, 80)
+    assert result.regime == "propagating" and ex02.default_verdict.reference == "propagate"
+    assert 10 ** result.log10_gradient_norms[0] == pytest.approx(0.95 ** 80) and 60 < 0.95 ** -80 < 62
+    assert recurrence.explore(0.95, angle, 100).regime == "vanishing" and 0.95 ** 100 < 0.0060
 
 
 def test_03_a_leaky_step_moves_an_eigenvalue_of_1_5_to_1_05_still_outside():
@@ -52,6 +54,10 @@ def test_06_a_shift_by_3_under_stride_2_matches_no_output_shift():
         x, w = rng.normal(size=64), rng.normal(size=5)
         inside_3, _ = invariance.equivariance_gap(x, w, 3, stride=2)
         assert inside_3 > 0.1
+        shifted = conv.corr1d(motifs.shift(x, 3), w, stride=2)
+        y = conv.corr1d(x, w, stride=2)
+        for u in range(-3, 4):            # no whole number of outputs, either way, matches away from the borders
+            assert np.abs(shifted[5:20] - motifs.shift(y, u)[5:20]).max() > 0.1
         for t in (2, 4):  # the solution's "with t = 2 or 4 it would match"
             assert invariance.equivariance_gap(x, w, t, stride=2)[0] < 1e-12
     assert ex06.strided_equivariance.reference == "no"
