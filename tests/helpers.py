@@ -49,3 +49,38 @@ def assert_blit_is_full_redraw(d: Dashboard, context: str = "") -> None:
     rows, cols = np.nonzero(differ)
     assert not differ.any(), (f"{context}: {differ.sum()} pixels differ from a full redraw, e.g. at "
                               f"(row, column) {list(zip(rows[:5].tolist(), cols[:5].tolist()))}")
+
+
+# --- exercises: the tables each tests/test_exercises_<topic>.py keeps -----------------------------
+
+#: phrases of the judges' generic messages (a shape, a differing entry or number): a typical mistake gets its own
+GENERIC_MESSAGES = ("differs from the reference", "they differ by", "the measured value is", ", expected ")
+
+
+def assert_fits_only(exercise, answer, case) -> None:
+    """``answer`` gives the reference's result on ``case`` (the arguments of what the notebook shows), and still
+    fails the judge. ``case`` may instead be a function that says whether the answer fits the notebook's case
+    (for an answer that is random, such as an orthogonal matrix)."""
+    from lecturekit.exercises.judge import as_array
+
+    if callable(case):
+        assert case(answer), f"{exercise.name}: the answer does not even fit the notebook's case"
+    else:
+        got, want = as_array(answer(*case)), as_array(exercise.reference(*case))
+        assert got.shape == want.shape and np.allclose(got, want, rtol=1e-9, atol=1e-12), \
+            f"{exercise.name}: the answer does not even fit the case {case!r}"
+    v = exercise.check(answer)
+    assert not v, f"{exercise.name} accepts an answer that fits only {case!r}"
+
+
+def assert_every_exercise_covered(topic: str, wrong, notebook_only) -> None:
+    """Every function exercise of ``topic``: two typical wrong answers with their own message, one that fits only
+    the notebook's case."""
+    from lecturekit import exercises
+
+    names = [n for n, e in exercises.registry.items() if n.startswith(topic + ".") and e.kind == "function"]
+    for name in names:
+        specific = {exercises.registry[name].check(a).message for e, a, _ in wrong if e.name == name}
+        specific = {m for m in specific if m and not any(g in m for g in GENERIC_MESSAGES)}
+        assert len(specific) >= 2, f"{name}: fewer than two typical wrong answers with their own message"
+        assert any(e.name == name for e, _, _ in notebook_only), f"{name}: no answer that fits only the notebook's case"

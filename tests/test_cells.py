@@ -5,8 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from lecturekit import bptt, cells, gates, train
-from lecturekit.exercises import gru_lstm as ex
+from lecturekit import bptt, cells, gates
 
 F64 = torch.float64
 
@@ -295,68 +294,3 @@ def test_sequence_regressor_reads_the_last_step():
     assert torch.allclose(ours(x), y, atol=1e-6)
     with pytest.raises(ValueError, match="batch_first"):
         gates.SequenceRegressor(nn.GRU(2, 4, batch_first=True), 4)(x)
-
-
-# --- the exercises: typical wrong answers get a message that helps ------------------------------
-
-def _sig(a):
-    return 1 / (1 + np.exp(-a))
-
-
-def _gates(x, h, p):
-    return (_sig(p["W_z"] @ x + p["U_z"] @ h + p["b_z"]), _sig(p["W_r"] @ x + p["U_r"] @ h + p["b_r"]))
-
-
-@pytest.mark.parametrize("answer, expected", [
-    # the lecture's convention: reset before U_h, no b_hn
-    (lambda x, h, p: (lambda z, r: z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["U_h"] @ (r * h) + p["b_h"]))(*_gates(x, h, p)),
-     "that is the lecture's convention"),
-    (lambda x, h, p: (lambda z, r: z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["b_h"] + r * (p["U_h"] @ h)))(*_gates(x, h, p)),
-     "right except for b_hn"),
-    (lambda x, h, p: (lambda z, r: z * h + (1 - z) * np.tanh(p["W_h"] @ x + p["b_h"] + p["b_hn"] + r * (p["U_h"] @ h)))(*_gates(x, h, p)),
-     "b_hn sits inside the product"),
-    (lambda x, h, p: (lambda z, r: (1 - z) * h + z * np.tanh(p["W_h"] @ x + p["b_h"] + r * (p["U_h"] @ h + p["b_hn"])))(*_gates(x, h, p)),
-     "Some sources (Chung et al. 2014) write the update gate that way round"),
-    (lambda x, h, p: np.tanh(p["W_h"] @ x + p["b_h"] + p["U_h"] @ h), "torch_gru_step"),
-])
-def test_torch_gru_step_exercise_names_the_typical_mistakes(answer, expected):
-    v = ex.torch_gru_step.check(answer)
-    assert not v and expected in v.message, v
-
-
-def test_torch_gru_step_reference_is_torchs_gru_cell():
-    """Independent: torch.nn.GRUCell's own numbers, its weights unstacked by GRUCell.from_torch."""
-    with train.seeded(3):
-        torch_cell = nn.GRUCell(5, 2).double()
-    ours = cells.GRUCell.from_torch(torch_cell)
-    p = {name: value.detach().numpy() for name, value in ours.named_parameters()}
-    rng = np.random.default_rng(0)
-    x, h = rng.normal(size=5), rng.uniform(-1, 1, size=2)
-    expected = torch_cell(torch.from_numpy(x)[None], torch.from_numpy(h)[None])[0].detach().numpy()
-    np.testing.assert_allclose(ex.torch_gru_step.reference(x, h, p), expected, rtol=0, atol=1e-12)
-    assert set(p) == set(ex.gru_case(0)[2])   # the judge's cases carry exactly torch's parameters
-
-
-@pytest.mark.parametrize("answer, message", [
-    (lambda b, k: b ** k, "sigma(b_f), not b_f"),
-    (lambda b, k: _sigmoid(b) * k, "a power"),
-    (lambda b, k: (1 - _sigmoid(b)) ** k, "not 1 - f_t"),
-    (lambda b, k: _sigmoid(b) ** (k + 1), "expected 0.39"),
-])
-def test_cell_gradient_exercise_explains_wrong_answers(answer, message):
-    v = ex.cell_gradient_after.check(answer)
-    assert not v and message in v.message, v
-
-
-def test_cell_gradient_reference_matches_autograd_through_an_lstm():
-    """dc_T/dc_(T-k) of a real LSTMCell whose forget gate is sigma(b_f): W_f = U_f = 0."""
-    cell = cells.LSTMCell(2, 3).double()
-    with torch.no_grad():
-        cell.W_f.zero_()
-        cell.b_f.fill_(1.0)
-        for U in (cell.U_f, cell.U_i, cell.U_o, cell.U_c):  # no path from c_(t-1) through h_(t-1)
-            U.zero_()
-    c0 = torch.zeros(1, 3, dtype=F64, requires_grad=True)
-    _, (_, c_T) = cells.unroll(cell, _seq(20, 1, 2), (torch.zeros(1, 3, dtype=F64), c0))
-    (grad,) = torch.autograd.grad(c_T.sum(), c0)
-    np.testing.assert_allclose(grad.numpy(), ex._cell_gradient_after(1.0, 20), rtol=1e-12)

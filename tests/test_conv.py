@@ -298,48 +298,6 @@ def test_connectivity_and_gradient_counts_agree_with_torch(n, k, s, p, d):
     np.testing.assert_array_equal(counts, (taps >= 0).sum(axis=0)[p:p + n])
 
 
-# ------------------------------------------------------------------------------------ exercises (notebook 06)
-
-from lecturekit.exercises import conv as ex  # noqa: E402
-
-
-@pytest.mark.parametrize("exercise,answer,expected", [
-    (ex.corr1d, lambda x, w: np.convolve(x, w, mode="valid"), "runs backwards"),
-    (ex.corr1d, lambda x, w: np.correlate(x, w, mode="full"), "'full' result"),
-    (ex.corr1d, lambda x, w: np.correlate(x, w, mode="same"), "has shape"),
-    (ex.corr1d, lambda x, w: np.correlate(x, w, mode="valid") + 1, "differs from the reference"),
-    (ex.corr1d, lambda x, w: "y", "array of numbers"),
-    (ex.weight_gradient, lambda x, g: np.correlate(x, g, mode="valid")[::-1], "reversed"),
-    (ex.weight_gradient, lambda x, g: np.correlate(x, g, mode="full"), "one entry per weight"),
-    (ex.weight_gradient, lambda x, g: g * 1.0, "one entry per weight"),
-    (ex.weight_gradient, lambda x, g: 2 * np.correlate(x, g, mode="valid"), "differs from the reference"),
-    (ex.input_gradient, lambda g, w: np.correlate(g, w, mode="full"), "kernel runs backwards"),
-    (ex.input_gradient, lambda g, w: np.convolve(g, w, mode="same") if len(g) >= len(w) else g, "one entry per input"),
-    (ex.input_gradient, lambda g, w: np.convolve(g, w, mode="full") * 0, "differs from the reference"),
-    (ex.flip_kernel, lambda w: w.T, "transpose"),
-    (ex.flip_kernel, lambda w: w[::-1], "rows only"),
-    (ex.flip_kernel, lambda w: np.rot90(w), "rotation by 90 degrees"),
-    (ex.flip_kernel, lambda w: np.rot90(w, -1), "rotation by 90 degrees"),
-    (ex.flip_kernel, lambda w: w[:, ::-1], "columns only"),
-    (ex.flip_kernel, lambda w: w, "differs from the reference"),
-])
-def test_exercise_wrong_answers_fail_with_a_helpful_message(exercise, answer, expected):
-    v = exercise.verdict(answer)
-    assert v.status == "wrong"
-    assert expected in v.message, v.message
-
-
-@pytest.mark.parametrize("exercise,answer", [
-    (ex.corr1d, lambda x, w: np.correlate(x, w, mode="valid")),
-    (ex.corr1d, conv.corr1d),
-    (ex.weight_gradient, lambda x, g: conv.corr1d(x, g)),
-    (ex.input_gradient, lambda g, w: conv.conv1d(g, w, padding=len(w) - 1)),
-    (ex.flip_kernel, lambda w: np.rot90(w, 2)),
-])
-def test_exercise_other_right_answers_pass(exercise, answer):
-    assert exercise.verdict(answer).ok
-
-
 # ------------------------------------------------------------------------------------ motifs and shifts
 
 def test_shift_is_the_lectures_translation():
@@ -375,44 +333,3 @@ def test_equivariance_gap():
         assert (border > 1e-3) == (t > 0)                      # the zeros shifted in change the border
         inside2, _ = invariance.equivariance_gap(x, w, t, stride=2)
         assert (inside2 < 1e-12) == (t % 2 == 0)               # stride 2: only even shifts
-
-
-# ------------------------------------------------------------------------------------ exercises (notebook 07)
-
-from lecturekit.exercises import stride_dilation as ex7  # noqa: E402
-
-
-@pytest.mark.parametrize("exercise,answer,expected", [
-    (ex7.output_size, lambda n, k, s, p, d: (n + 2 * p - k) // s + 1, "left out the dilation"),
-    (ex7.output_size, lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1, "both sides"),
-    (ex7.output_size, lambda n, k, s, p, d: -(-(n + 2 * p - d * (k - 1) - 1) // s) + 1, "round down"),
-    (ex7.output_size, lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) / s + 1, "return an int"),
-    (ex7.output_size, lambda n, k, s, p, d: n - k + 1, "expected"),
-    (ex7.receptive_field, lambda L: 1 + sum((k - 1) * d for k, s, d in L), "ignores the strides"),
-    (ex7.receptive_field, lambda L: 1 + sum((k - 1) * d * int(np.prod([s for _, s, _ in L[:i + 1]]))
-                                            for i, (k, _, d) in enumerate(L)), "strides *below*"),
-    (ex7.receptive_field, lambda L: len(L), "expected"),
-    (ex7.fewest_dilations, lambda t: [1, 2, 4, 8, 16], "fewer than 64"),
-    (ex7.fewest_dilations, lambda t: [2] * 32, "never seen"),
-    (ex7.fewest_dilations, lambda t: [1] * (t - 1), "will do"),
-    (ex7.fewest_dilations, lambda t: 6, "list of whole numbers"),
-])
-def test_notebook_07_wrong_answers_fail_with_a_helpful_message(exercise, answer, expected):
-    v = exercise.verdict(answer)
-    assert v.status == "wrong"
-    assert expected in v.message, v.message
-
-
-@pytest.mark.parametrize("exercise,answer", [
-    (ex7.output_size, lambda n, k, s, p, d: conv.output_size(n, k, s, p, d)),
-    (ex7.output_size, lambda n, k, s, p, d: int(np.floor((n + 2 * p - k - (k - 1) * (d - 1)) / s)) + 1),
-    (ex7.receptive_field, wiring.receptive_field),
-    (ex7.fewest_dilations, lambda t: sorted(ex7._fewest_dilations(t), reverse=True)),   # any order works
-])
-def test_notebook_07_other_right_answers_pass(exercise, answer):
-    assert exercise.verdict(answer).ok
-
-
-def test_fewest_dilations_reference_is_wavenets_stack():
-    assert ex7._fewest_dilations(64) == [1, 2, 4, 8, 16, 32]
-    assert wiring.receptive_field([(2, 1, d) for d in ex7._fewest_dilations(100)]) == 100

@@ -7,6 +7,8 @@ solutions can be hidden for graded work. A prediction's every wrong choice fails
 reason. Each topic's wrong answers are tested in tests/test_exercises_<topic>.py.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -28,6 +30,9 @@ def test_every_notebook_has_three_exercises_and_a_prediction():
         names = [n for n in ALL if n.startswith(topic + ".")]
         assert len(names) >= 3, (topic, names)
         assert any(exercises.registry[n].kind == "prediction" for n in names), f"{topic} has no predict-first exercise"
+        # its typical wrong answers, and one that fits only the notebook's case, in a file of its own
+        tests = Path(__file__).with_name(f"test_exercises_{topic}.py")
+        assert tests.exists() and "assert_every_exercise_covered" in tests.read_text(), f"{tests.name} is missing"
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -1,7 +1,6 @@
 """The judges' building blocks: fair tolerances by precision, messages that say what differs."""
 
 import numpy as np
-import pytest
 import torch
 
 from lecturekit.exercises.judge import (as_array, compare_function, compare_values, judge_choice, judge_number,

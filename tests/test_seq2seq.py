@@ -173,62 +173,6 @@ def test_the_trained_attention_looks_at_the_year_for_the_year(small_model):
     assert t.weights[:4, year_columns].sum(1).min() > 0.5  # the first four output characters: the year
 
 
-# --- the exercises: references pass (also in tests/test_exercises.py), typical wrong answers fail helpfully ---
-
-from lecturekit.exercises import seq2seq as ex  # noqa: E402
-
-
-def _verdict(exercise, answer):
-    v = exercise.verdict(answer)
-    assert not v
-    return v.message if v.status == "wrong" else v.status
-
-
-def test_exercise_references_pass():
-    for exercise in (ex.additive_score, ex.masked_softmax, ex.context_vector):
-        assert exercise.verdict(exercise.reference).ok
-
-
-def test_additive_score_wrong_answers():
-    assert "tanh is missing" in _verdict(ex.additive_score, lambda q, k, W, U, v: v @ (W @ q + U @ k))
-    assert "multiplicative" in _verdict(ex.additive_score, lambda q, k, W, U, v: (W @ q) @ (U @ k))
-    assert "one number" in _verdict(ex.additive_score, lambda q, k, W, U, v: np.tanh(W @ q + U @ k))
-    # keys in place of the query: no typical mistake to name, so the first differing case is shown
-    assert "they differ by" in _verdict(ex.additive_score, lambda q, k, W, U, v: v @ np.tanh(W @ k[:3] + U @ k))
-    assert _verdict(ex.additive_score, ...) == "not attempted"
-
-
-def _softmax(s, m):
-    e = np.exp(s - s.max())
-    return e / e.sum()
-
-
-def test_masked_softmax_wrong_answers():
-    assert "padded positions got weight" in _verdict(ex.masked_softmax, _softmax)
-    assert "summing to less than 1" in _verdict(ex.masked_softmax, lambda s, m: np.where(m, _softmax(s, m), 0.0))
-
-    def overflowing(s, m):
-        e = np.where(m, np.exp(s), 0.0)
-        return e / e.sum()
-    assert "overflows" in _verdict(ex.masked_softmax, overflowing)
-
-    def max_over_everything(s, m):   # subtracts the max over padding too: NaN when a padded score is the largest
-        e = np.exp(np.where(m, s, -np.inf) - s.max())
-        return e / e.sum()
-    assert "largest REAL score" in _verdict(ex.masked_softmax, max_over_everything)
-
-    def mask_after_exp(s, m):   # masks after the exponential: exp(898) * 0 is NaN
-        e = np.exp(s - s[m].max()) * m
-        return e / e.sum()
-    assert "inf * 0 is NaN" in _verdict(ex.masked_softmax, mask_after_exp)
-
-
-def test_context_vector_wrong_answers():
-    assert "one per source position" in _verdict(ex.context_vector, lambda w, K: K @ K.T @ w)
-    assert "plain average" in _verdict(ex.context_vector, lambda w, K: K.mean(0))
-    assert "differs" in _verdict(ex.context_vector, lambda w, K: (w ** 2) @ K)
-
-
 def test_decoding_and_training_restore_torchs_thread_setting():
     before = torch.get_num_threads()
     torch.manual_seed(0)

@@ -50,25 +50,3 @@ def test_predicting_one_gives_the_baseline_mse_of_one_sixth():
     assert ((y - 1) ** 2).mean().item() == pytest.approx(1 / 6, abs=2e-3)
     assert y.mean().item() == pytest.approx(1.0, abs=3e-3)
     assert tasks.ADDING_BASELINE_MSE == ex.remembered_mse.reference(0)
-
-
-@pytest.mark.parametrize("answer, message", [
-    (lambda k: (2 - k) / 6, "the variance of one uniform value on [0, 1] is 1/12"),
-    (lambda k: 1 / 6 if k < 2 else 0.0, "as if remembering u2 did not help"),
-    (lambda k: 1 / (6 * 2 ** k), "has nothing left to guess"),
-    (lambda k: 1 / 12, "remembered_mse(0) is 0.0833333, expected 0.166667"),
-])
-def test_remembered_mse_exercise_explains_wrong_answers(answer, message):
-    v = ex.remembered_mse.check(answer)
-    assert not v and message in v.message, v
-
-
-def test_remembered_mse_reference_matches_data():
-    """Independent: the best predictions given the remembered values, on 200,000 sequences of the task itself."""
-    x, y = tasks.adding_problem(200_000, 4, seed=1, dtype=torch.float64)
-    marked = (x[:, :, 0] * x[:, :, 1])                      # the two marked values, in order, zero elsewhere
-    first = marked[:, :2].sum(1)                            # T = 4: one marked step in each half
-    second = marked[:, 2:].sum(1)
-    predictions = {0: torch.ones_like(y), 1: second + 0.5, 2: first + second}
-    for k, guess in predictions.items():
-        assert ((y - guess) ** 2).mean().item() == pytest.approx(ex.remembered_mse.reference(k), abs=3e-3)

@@ -62,8 +62,12 @@ def _judge_steps_to_vanish(fn) -> str | None:
     cases = [(0.5, 1e-3), (0.9, 1e-2), (0.99, 1e-2), (0.5, 0.25)]
     for scale, tol in cases:
         got, want = fn(scale, tol), _steps_to_vanish(scale, tol)
-        if not isinstance(got, (int, np.integer)):
+        if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
             return f"steps_to_vanish{(scale, tol)} should be a whole number of steps, got {got!r}"
+        if not float(got).is_integer():
+            return (f"steps_to_vanish{(scale, tol)} returned {float(got):g}: a number of steps is whole; "
+                    f"the first whole k with scale**k < tolerance")
+        got = int(got)   # 10 and 10.0 (np.floor(...) + 1) are the same answer
         if got == want - 1 and scale ** got == tol:
             return (f"steps_to_vanish{(scale, tol)}: after {got} steps the norm is exactly {tol}, "
                     "which is not yet below it")
@@ -107,9 +111,18 @@ def _judge_tanh_step_jacobian(fn) -> str | None:
     got = as_array(raw)
     if got.shape == (3, 3) and np.allclose(got, (1.0 - np.tanh(W @ z_prev) ** 2) * W):
         return "you scaled the columns of W; the derivative of tanh multiplies the ROWS: diag(1 - z_t**2) @ W"
+    if got.shape == (3, 3) and np.allclose(got, _tanh_step_jacobian(W, z_prev).T):
+        return ("your Jacobian is transposed: entry (i, j) is dz_t[i]/dz_(t-1)[j], one row per output "
+                "(the backward pass multiplies by its transpose, J.T @ grad)")
     if got.shape == (3, 3) and np.allclose(got, W):
         return "that is the linear recurrence's Jacobian; tanh multiplies it by its own derivative"
-    return compare_values(raw, _autograd_jacobian(W, z_prev), what="your Jacobian (compared with autograd)")
+    problem = compare_values(raw, _autograd_jacobian(W, z_prev), what="your Jacobian (compared with autograd)")
+    for n in (2, 5):   # other sizes than 3
+        if problem is None:
+            W, z_prev = rng.normal(size=(n, n)), rng.normal(size=n)
+            problem = compare_values(fn(W, z_prev), _autograd_jacobian(W, z_prev),
+                                     what=f"your Jacobian for a {n} x {n} W (compared with autograd)")
+    return problem
 
 
 tanh_step_jacobian = register(Exercise(

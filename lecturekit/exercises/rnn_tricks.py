@@ -191,6 +191,12 @@ def _judge_max_stable_step(fn) -> str | None:
     if compare_values(fn(-1.0 + 0j), 2.0) is None and compare_values(fn(-0.5 + 2j), 2 / abs(-0.5 + 2j)) is None:
         return ("2 / |λ| is right for a real λ only; for a complex λ solve |1 + hλ|² < 1 with "
                 "|1 + hλ|² = (1 + h Re λ)² + (h Im λ)²")
+    lam = -0.5 + 2j
+    if compare_values(fn(lam), -2 / lam.real) is None:
+        return ("-2 / Re λ ignores the imaginary part; for a complex λ the step also turns z, and "
+                "|1 + hλ|² = (1 + h Re λ)² + (h Im λ)² grows with Im λ: the largest step is smaller")
+    if compare_values(fn(lam), -2 * lam.real / abs(lam)) is None:
+        return "check the power of |λ|: expand |1 + hλ|² = 1 + 2h Re λ + h²|λ|² and solve for h"
     return compare_function(fn, lambda lam: _max_stable_step(complex(lam)), _STEP_CASES, what="max_stable_step")
 
 

@@ -31,12 +31,17 @@ def _score_dot(q, k, W_a, U_a, v_a):
 
 
 def _judge_score(fn) -> str | None:
-    cases = [(q, keys[0], W, U, v) for q, keys, W, U, v in (attention_case(s) for s in range(4))]
+    sizes = [{}, {}, {}, {}, dict(query_size=2, key_size=6, hidden_size=3), dict(query_size=7, key_size=1, hidden_size=8)]
+    cases = [(q, keys[0], W, U, v) for q, keys, W, U, v in (attention_case(s, **kw) for s, kw in enumerate(sizes))]
     got = fn(*[a.copy() for a in cases[0]])
     if np.ndim(got) != 0 and np.size(got) != 1:
         return f"the score is one number per (query, key) pair; your function returned shape {np.shape(got)}"
     if compare_values(got, _score_without_tanh(*cases[0])) is None:
         return "the tanh is missing: e = v_a^T tanh(W_a q + U_a k). Without it the score is linear in q and k."
+    q, k, W_a, U_a, v_a = cases[0]
+    if compare_values(got, v_a @ (np.tanh(W_a @ q) + np.tanh(U_a @ k))) is None:
+        return ("you squashed each projection on its own; the score is additive inside one tanh: "
+                "tanh of the sum W_a q + U_a k, then the dot product with v_a")
     if compare_values(got, _score_dot(*cases[0])) is None:
         return ("that is a multiplicative (dot-product) score, (W_a q) . (U_a k). Bahdanau's score is additive: "
                 "add the two projections, squash with tanh, then take the dot product with v_a.")
@@ -49,8 +54,9 @@ additive_score = register(Exercise(
               "(query_size,) against one annotation k (key_size,): e = v_a^T tanh(W_a q + U_a k)."),
     reference=_additive_score,
     judge=_judge_score,
-    hints=["Project both into the same space: W_a @ q and U_a @ k are both (hidden,).",
-           "Add them, apply np.tanh, and take the dot product with v_a: one number."],
+    hints=["q and k live in spaces of different sizes: how do W_a and U_a make them comparable? Check the shapes.",
+           "W_a @ q and U_a @ k are both (hidden,). The score is additive: tanh of their sum, not the sum of two "
+           "tanhs, then one dot product with v_a gives one number."],
 ))
 
 
@@ -79,6 +85,8 @@ def _mask_cases():
     for S, real in ((6, 4), (5, 5), (8, 1), (7, 3)):
         mask = np.arange(S) < real
         cases.append((rng.normal(scale=3.0, size=S), mask))
+    # padding between real positions (a mask is any pattern, not only padding at the end)
+    cases.append((rng.normal(scale=3.0, size=6), np.array([True, False, True, True, False, True])))
     cases.append((np.array([800.0, 1000.0, 5.0, 0.0]), np.array([True, True, True, False])))  # large scores
     # a padded score far above every real one: subtracting the max over ALL positions underflows every real weight
     cases.append((np.array([1.0, 2.0, 0.5, 900.0, 3.0]), np.array([True, True, True, False, False])))
@@ -121,9 +129,11 @@ masked_softmax = register(Exercise(
               "True on real characters. The weights are exactly 0 where mask is False and sum to 1 over the rest."),
     reference=_masked_softmax,
     judge=_judge_masked_softmax,
-    hints=["np.where(mask, scores, -np.inf) gives the padded positions a weight of exp(-inf) = 0.",
-           "Subtract the largest real score before np.exp: softmax does not change, and nothing overflows.",
-           "Divide by the sum."],
+    hints=["A padded position must get weight exactly 0 while the real weights still sum to 1. Which score s has "
+           "exp(s) = 0? (A score of 0 is not enough: exp(0) = 1.)",
+           "Softmax does not change when the same number is subtracted from every score. Which number keeps every "
+           "exponent <= 0, even when a padded position's score is the largest?",
+           "Set the padded scores to -np.inf with np.where, subtract max(scores[mask]), take np.exp, divide by the sum."],
 ))
 
 
@@ -160,8 +170,8 @@ context_vector = register(Exercise(
               "encoder's annotations; c = sum_j alpha_j k_j has shape (key_size,)."),
     reference=_context_vector,
     judge=_judge_context,
-    hints=["Multiply each row k_j of keys by its weight alpha_j and add the rows up.",
-           "As one product: weights @ keys."],
+    hints=["The context is a weighted average of the annotations: which axis of keys do the weights run along?",
+           "Multiply each row k_j of keys by alpha_j and add the rows up: as one product, weights @ keys."],
 ))
 
 

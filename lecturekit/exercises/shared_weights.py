@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import hyper, sharing
+from .. import sharing
 from . import Exercise, register
 from .judge import as_array, compare_function, compare_values, judge_number
 
@@ -31,7 +31,9 @@ def _judge_copy_backward(fn) -> str | None:
     # the lecture's example, checked against autograd through three real copies
     ex = sharing.copy_gradients(np.array([0.3, -1.2]))
     return (compare_values(raw, _copy_backward(dC_dys), what="copy_backward(<array (3, 4)>)")
-            or compare_values(fn(ex.dC_dy), ex.dC_dx, what="your dC/dx for the lecture's C (compared with autograd)"))
+            or compare_values(fn(ex.dC_dy), ex.dC_dx, what="your dC/dx for the lecture's C (compared with autograd)")
+            or compare_function(fn, _copy_backward, [(rng.normal(size=(5, 2)),), (rng.normal(size=(1, 3)),)],
+                                what="copy_backward"))   # other numbers of copies than the lecture's 3
 
 
 copy_backward = register(Exercise(
@@ -100,6 +102,9 @@ def _judge_template_gradient(fn) -> str | None:
                         "all P positions, so add every position's contribution")
         if np.allclose(got, want / len(dC_ds)):
             return "you averaged over positions; a weight used P times receives the SUM of its P gradients"
+        if np.allclose(got, _template_gradient(x, dC_ds[::-1])):
+            return ("you paired the gradients with the windows in reverse order (np.convolve flips its second "
+                    "argument): dC/ds_p belongs to the window x[p : p + K] that starts at p")
         if np.allclose(got, want[::-1]):
             return "your gradient is reversed: s_p uses x[p + j] with w_j (cross-correlation), no flip"
     return compare_function(fn, _template_gradient, [(x, dC_ds), (np.arange(5.0), np.ones(5)),

@@ -24,10 +24,12 @@ _SIZE_CASES = [case for case in itertools.product([5, 8, 13], [1, 2, 3], [1, 2, 
 def _judge_output_size(fn) -> str | None:
     for n, k, s, p, d in _SIZE_CASES:
         got, want = fn(n, k, s, p, d), conv.output_size(n, k, s, p, d)
-        if isinstance(got, float) and got.is_integer():
-            return f"output_size{(n, k, s, p, d)} returned the float {got}: return an int (use // to divide)"
-        if not isinstance(got, (int, np.integer)):
+        if isinstance(got, (float, np.floating)) and not float(got).is_integer():
+            return (f"output_size{(n, k, s, p, d)} returned {float(got):g}: a number of outputs is whole; a window "
+                    "that sticks out of the padded input is not computed, so round down (//)")
+        if not isinstance(got, (int, np.integer, float, np.floating)) or isinstance(got, bool):
             return f"output_size{(n, k, s, p, d)} should be a whole number of outputs, got {got!r}"
+        got = int(got)   # 7 and 7.0 (np.floor(...) + 1) are the same answer
         if got == want:
             continue
         if d > 1 and got == (n + 2 * p - k) // s + 1:
