@@ -54,3 +54,27 @@ def float64_limit(ax: Axes, log10_max: float):
                    transform=ax.get_yaxis_transform(), clip_on=True, in_layout=False)
     return line, text
 
+
+
+def unrolled_network(ax: Axes, steps: int = 4):
+    """The lecture's RNN unrolled in time: x_t -> Enc -> z_t -> Dec -> y_t, one column per step, with the same
+    weights on every arrow of a kind (U into each state, W from each state to the next)."""
+    ax.set_axis_off()
+    ax.set_xlim(-0.9, steps + 0.1)
+    ax.set_ylim(-0.55, 2.55)
+    box = dict(boxstyle="round,pad=0.3", fc="white", ec="0.3")
+    state = dict(boxstyle="circle,pad=0.25", fc="#e8daef", ec="#7d3c98")
+    arrow = dict(arrowstyle="-|>", color="0.3", lw=1.2, shrinkA=11, shrinkB=11)
+    ax.text(-0.55, 1.0, "$z_0$", ha="center", va="center", bbox=state, fontsize=11)
+    for t in range(1, steps + 1):
+        x = t - 0.5
+        ax.text(x, 0.0, f"$x_{t}$", ha="center", va="center", bbox=box, fontsize=11)
+        ax.text(x, 1.0, f"$z_{t}$", ha="center", va="center", bbox=state, fontsize=11)
+        ax.text(x, 2.0, f"$y_{t}$", ha="center", va="center", bbox=box, fontsize=11)
+        ax.annotate("", (x, 1.0), (x, 0.0), arrowprops=arrow)
+        ax.annotate("", (x, 2.0), (x, 1.0), arrowprops=arrow)
+        ax.text(x + 0.06, 0.5, "Enc: $U$", fontsize=9, va="center", color="#1f618d")
+        ax.text(x + 0.06, 1.5, "Dec", fontsize=9, va="center", color="0.35")
+        ax.annotate("", (x, 1.0), (x - 1.0, 1.0), arrowprops=arrow)
+        ax.text(x - 0.5, 1.1, "$W$", fontsize=10, ha="center", va="bottom", color="#7d3c98")
+    ax.set_title(f"unrolled over {steps} steps: one layer per step, every layer with the same W and U", fontsize=10)
