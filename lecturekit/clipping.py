@@ -61,7 +61,7 @@ def clip_by_norm(g, threshold: float):
 class CliffSetting:
     """A tanh RNN with one unit, z_t = tanh(w z_(t-1) + b), trained so that z_T hits a target.
 
-    With w > 1 the recurrence has two stable fixed points; where (w, b) crosses from one basin
+    With w > 1 and a small |b| the recurrence has two stable fixed points; where (w, b) crosses from one basin
     to the other, z_T jumps: the loss has a wall (a "cliff") where the gradient is huge.
     """
 

@@ -12,7 +12,8 @@ which explodes or vanishes with the eigenvalues of the step Jacobians A_s.
   lambda of W to 1 - alpha + alpha * lambda, towards 1.
 - Orthogonal initialisation puts every eigenvalue of W on the circle of radius ``gain``.
 - The regulariser of Pascanu et al. penalises each step for changing the gradient's norm.
-- The LSTM cell c_t = f_t * c_(t-1) + i_t * g_t passes the gradient with factor f_t (1 if f_t = 1).
+- The LSTM cell c_t = f_t * c_(t-1) + i_t * g_t passes the gradient with factor f_t (1 if f_t = 1) along its
+  direct path; its gates add other paths (``lstm_self_loop`` measures both).
 
 Products of many Jacobians overflow float64, so norms are carried as logarithms (as in
 :mod:`lecturekit.recurrence`).
@@ -39,7 +40,7 @@ __all__ = [
     "InitComparison",
     "compare_inits",
     "propagation_regularizer",
-    "self_loop_gradient",
+    "SelfLoop", "lstm_self_loop",
 ]
 
 
@@ -271,21 +272,39 @@ def propagation_regularizer(W, z0, steps: int, nonlinearity: Nonlinearity = None
 # The LSTM self-loop
 
 
-def self_loop_gradient(steps: int, forget_gate: float = 1.0, n: int = 4, seed: int = 0) -> np.ndarray:
-    """dc_T/dc_0 through the LSTM's cell update c_t = f * c_(t-1) + i_t * g_t, by autograd, an array (n,).
+@dataclass(frozen=True)
+class SelfLoop:
+    """dc_T/dc_0 of a real LSTM cell: the whole Jacobian beside the self-loop's direct path."""
 
-    The candidate i_t * g_t does not depend on c_(t-1) (in an LSTM it depends on h_(t-1); here
-    it is random and fixed), so each step multiplies the gradient by f: dc_T/dc_0 = f^T exactly,
-    1 for f = 1 however long the sequence. (The Jacobian is diagonal; its diagonal is returned.)
+    full: np.ndarray     # (n, n): every path from c_0 to c_T, also through h_(t-1) and the gates
+    direct: np.ndarray   # (n,): the direct path alone, the product of the forget gates f_1 ... f_T
+
+    @property
+    def full_norm(self) -> float:
+        return float(np.linalg.norm(self.full, 2))
+
+    @property
+    def direct_norm(self) -> float:
+        return float(np.abs(self.direct).max())   # the spectral norm of diag(f_1 ... f_T)
+
+
+def lstm_self_loop(steps: int, forget_bias: float = 0.0, *, n: int = 8, inputs: int = 3, seed: int = 0) -> SelfLoop:
+    """dc_T/dc_0 of an LSTM cell (``cells.LSTMCell``, torch's initialisation from ``seed``, forget gate's bias
+    set to ``forget_bias``) over ``steps`` random inputs, from h_0 = c_0 = 0, by autograd in float64.
+
+    c_t = f_t * c_(t-1) + i_t * c~_t, and f_t, i_t, c~_t depend on h_(t-1) = o_(t-1) * tanh(c_(t-1)): besides
+    the direct path diag(f_t), c_(t-1) reaches c_t through the gates. ``direct`` is the direct path alone.
     """
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be a whole number >= 0; got {steps!r}")
-    gen = torch.Generator().manual_seed(seed)
-    update = torch.sigmoid(torch.randn(int(steps), n, generator=gen, dtype=torch.float64)) * \
-        torch.tanh(torch.randn(int(steps), n, generator=gen, dtype=torch.float64))  # i_t * g_t, (T, n)
-    c0 = torch.zeros(n, dtype=torch.float64, requires_grad=True)
-    c = c0
-    for t in range(int(steps)):
-        c = forget_gate * c + update[t]  # the self-loop: c_t = f * c_(t-1) + i_t * g_t
-    (grad,) = torch.autograd.grad(c.sum(), c0)  # sum over units: the Jacobian is diagonal
-    return grad.numpy()
+    from .cells import LSTMCell, trace, unroll
+
+    if int(steps) != steps or steps < 1:
+        raise ValueError(f"steps must be a whole number >= 1; got {steps!r}")
+    cell = LSTMCell(inputs, n, seed=seed).double()
+    with torch.no_grad():
+        cell.b_f.fill_(float(forget_bias))
+    xs = torch.randn(int(steps), 1, inputs, generator=torch.Generator().manual_seed(seed + 1), dtype=torch.float64)
+    h0, c0 = torch.zeros(1, n, dtype=torch.float64), torch.zeros(n, dtype=torch.float64)
+    full = torch.autograd.functional.jacobian(lambda c: unroll(cell, xs, (h0, c[None]))[1][1][0], c0)
+    with torch.no_grad():
+        direct = trace(cell, xs, (h0, c0[None]))["f"][:, 0, :].prod(dim=0)
+    return SelfLoop(full=full.numpy(), direct=direct.numpy())

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import clipping, recurrence, tricks
+from lecturekit import cells, clipping, recurrence, tricks
 
 # --- clipping -------------------------------------------------------------------------------------
 
@@ -280,6 +280,22 @@ def test_regulariser_matches_autograd_for_tanh():
     assert ours.omega == pytest.approx(expected, rel=1e-10)
 
 
-def test_self_loop_passes_the_gradient_with_the_forget_gate():
-    np.testing.assert_allclose(tricks.self_loop_gradient(200), 1.0)
-    np.testing.assert_allclose(tricks.self_loop_gradient(10, forget_gate=0.9), 0.9**10)
+def test_lstm_self_loop_direct_path_is_the_forget_gate_and_the_jacobian_matches_finite_differences():
+    one = tricks.lstm_self_loop(1, 2.0)
+    np.testing.assert_allclose(one.full, np.diag(one.direct), atol=1e-15)   # h_0 does not depend on c_0
+    s = tricks.lstm_self_loop(6, 1.0, n=4)
+    cell = cells.LSTMCell(3, 4, seed=0).double()
+    with torch.no_grad():
+        cell.b_f.fill_(1.0)
+    xs = torch.randn(6, 1, 3, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    h0, eps = torch.zeros(1, 4, dtype=torch.float64), 1e-6
+
+    def c_T(c0):
+        return cells.unroll(cell, xs, (h0, torch.tensor(c0)[None]))[1][1][0].detach().numpy()
+    fd = np.stack([(c_T(eps * e) - c_T(-eps * e)) / (2 * eps) for e in np.eye(4)], axis=1)
+    np.testing.assert_allclose(s.full, fd, atol=1e-8)
+    gates = cells.trace(cell, xs, (h0, torch.zeros(1, 4, dtype=torch.float64)))["f"][:, 0].prod(0).detach().numpy()
+    np.testing.assert_allclose(s.direct, gates, rtol=1e-12)
+    assert s.direct_norm == pytest.approx(gates.max()) and s.full_norm == pytest.approx(np.linalg.norm(fd, 2), rel=1e-6)
+    with pytest.raises(ValueError, match="whole number >= 1"):
+        tricks.lstm_self_loop(0)

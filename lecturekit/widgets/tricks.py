@@ -38,8 +38,12 @@ def clipping_dashboard(setting: clipping.CliffSetting = clipping.CLIFF, **defaul
 
     fig = new_figure(13, 3.5)
     ax_surf, ax_free, ax_clip, ax_grad = fig.subplots(1, 4)
-    plots.loss_surface(ax_surf, SURFACE_W, SURFACE_B, clipping.cliff_surface(SURFACE_W, SURFACE_B, setting))
+    surface = plots.loss_surface(ax_surf, SURFACE_W, SURFACE_B, clipping.cliff_surface(SURFACE_W, SURFACE_B, setting))
+    fig.colorbar(surface, ax=ax_surf, fraction=0.05, pad=0.02).set_label("log10 loss", fontsize=8)
     free = sweep.pick(np.inf)
+    wall = int(np.argmax(free.grad_norm[:, 0]))       # the unclipped run's largest gradient: it stands on the wall
+    ax_surf.annotate("wall", (free.w[wall, 0], free.b[wall, 0]), xytext=(2.6, -1.2), color="white", fontsize=9,
+                     ha="center", arrowprops=dict(arrowstyle="->", color="white", lw=1))
     plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.NO_CLIP, label="no clipping")
     clip_path = plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.CLIP, label="clipped")
     ax_surf.set_xlim(SURFACE_W[0], SURFACE_W[-1])
@@ -64,7 +68,7 @@ def clipping_dashboard(setting: clipping.CliffSetting = clipping.CLIFF, **defaul
     ax_grad.set_yscale("log")
     ax_grad.set_ylim(1e-6, 1e3)
     ax_grad.set_xlabel("gradient-descent step")
-    ax_grad.set_title("gradient norm (dashed: threshold)")
+    ax_grad.set_title("gradient norm\n(dashed: the threshold)", fontsize=10)
     plots.sparse_ticks(ax_surf, ax_free, ax_clip, ax_grad)
 
     def draw(r: clipping.Descent) -> None:

@@ -1,0 +1,126 @@
+"""Notebook 03's sentences that state a fact, one test each, named after the sentence, recomputed with lecturekit
+(and torch or closed forms as the independent side). Counter-cases the text names are tested too."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lecturekit import clipping, odes, recurrence, tricks
+
+GRID = np.round(np.arange(0.1, 12.01, 0.05), 2)
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    return clipping.cliff_descent([np.inf, 0.03, *GRID])
+
+
+def _crossed(loss):
+    return bool(np.any(loss[1:] > 100 * loss[:-1]))
+
+
+def test_for_w_above_1_and_a_small_b_the_unit_has_two_stable_fixed_points():
+    for w, b in ((2.0, 0.1), (1.5, -0.2), (3.0, 0.5)):
+        z = np.linspace(-1, 1, 200001)
+        g = np.tanh(w * z + b) - z
+        roots = z[:-1][np.sign(g[:-1]) != np.sign(g[1:])]
+        stable = [r for r in roots if w * (1 - np.tanh(w * r + b) ** 2) < 1]
+        assert len(stable) == 2 and min(stable) < 0 < max(stable)
+    z = np.linspace(-1, 1, 200001)                     # a large |b| leaves one
+    g = np.tanh(2.0 * z + 1.5) - z
+    assert (np.sign(g[:-1]) != np.sign(g[1:])).sum() == 1
+
+
+def test_plain_descent_reaches_the_wall_at_step_18_with_gradient_10_5_and_is_thrown_2_1_onto_the_plateau(sweep):
+    norm, loss = sweep.grad_norm[:, 0], sweep.loss[:, 0]
+    assert int(np.argmax(norm)) == 18 and round(norm.max(), 1) == 10.5
+    step = np.hypot(np.diff(sweep.w[:, 0]), np.diff(sweep.b[:, 0]))
+    assert round(step[18], 1) == 2.1
+    assert round(loss[-1], 1) == 3.2 and loss[19:].min() > 3.0           # it never comes back in 130 steps
+    assert 0.005 < norm[19:].min() and norm[19:].max() < 0.012          # "the gradient about 0.01"
+
+
+def test_every_threshold_but_0_95_to_1_05_crosses_the_wall_in_one_step(sweep):
+    crossed = {t for k, t in enumerate(GRID) if _crossed(sweep.loss[:, k + 2])}
+    assert set(GRID) - crossed == {0.95, 1.0, 1.05}
+    assert _crossed(sweep.loss[:, 1])                                   # 0.03 too
+
+
+def test_from_0_1_to_8_the_run_comes_back_and_from_9_on_it_stays_on_the_plateau(sweep):
+    final = dict(zip(GRID, sweep.loss[-1, 2:]))
+    assert all(final[t] < 1e-4 for t in GRID if t <= 8.0)
+    assert all(final[t] > 1.0 for t in GRID if t >= 9.0)
+    longest = dict(zip(GRID, np.hypot(np.diff(sweep.w[:, 2:], axis=0), np.diff(sweep.b[:, 2:], axis=0)).max(0)))
+    assert longest[9.0] == pytest.approx(0.2 * 9.0) and longest[8.0] == pytest.approx(0.2 * 8.0)
+
+
+def test_above_10_5_clipping_never_acts(sweep):
+    for k, t in enumerate(GRID):
+        if t > 10.5:
+            assert not sweep.clipped[:, k + 2].any()
+            np.testing.assert_array_equal(sweep.loss[:, k + 2], sweep.loss[:, 0])
+
+
+def test_at_0_03_every_step_is_a_crawl_of_0_006_and_the_run_is_not_down_after_150_steps(sweep):
+    step = np.hypot(np.diff(sweep.w[:, 1]), np.diff(sweep.b[:, 1]))
+    assert sweep.clipped[:, 1].all() and step.max() == pytest.approx(0.006)
+    assert sweep.loss[-1, 1] > 1e-3
+
+
+def test_the_clipped_run_at_threshold_1_meets_a_gradient_of_359_at_step_4(sweep):
+    k = 2 + list(GRID).index(1.0)
+    assert int(np.argmax(sweep.grad_norm[:, k])) == 4 and round(sweep.grad_norm[:, k].max()) == 359
+    assert sweep.grad_norm[:, k].max() > sweep.grad_norm[:, 0].max()
+
+
+def test_leaky_integration_needs_about_1_over_alpha_times_more_steps():
+    W = recurrence.scaled_rotation(0.6, np.deg2rad(30))
+    lam = np.linalg.eigvals(W)[0]
+    steps = {a: int(np.floor(np.log(1e-3) / np.log(abs(1 - a + a * lam)))) + 1 for a in (1.0, 0.5, 0.1, 0.02)}
+    assert steps == {1.0: 14, 0.5: 28, 0.1: 142, 0.02: 717}
+
+
+def test_a_leaky_unit_is_euler_with_step_alpha_on_dz_dt_equals_minus_z_plus_tanh_wz():
+    W = recurrence.scaled_rotation(0.9, np.deg2rad(20))
+    for alpha in (0.02, 0.1, 0.5, 1.0):
+        by_euler = odes.euler(lambda z: -z + np.tanh(W @ z), np.array([1.0, 0.0]), h=alpha, steps=30)
+        np.testing.assert_allclose(by_euler, tricks.leaky_rollout(W, np.array([1.0, 0.0]), 30, alpha), rtol=1e-12)
+
+
+def test_with_tanh_at_gain_1_5_the_orthogonal_gradient_grows_3_decades_and_the_identitys_vanishes_29():
+    for seed in range(4):
+        r = tricks.compare_inits(1.5, 100, "tanh", seed=seed)
+        change = {k: g[0] - g[-1] for k, g in zip(r.kinds, r.log10_grad)}
+        assert change["orthogonal"] > 3 and change["identity"] < -29
+
+
+def test_the_lstm_self_loops_direct_path_stays_near_1_but_the_whole_jacobian_is_larger():
+    for seed in range(5):
+        open_gate = tricks.lstm_self_loop(50, 6.0, seed=seed)
+        assert 0.85 < open_gate.direct_norm < 1 and open_gate.full_norm > 2.4
+        assert open_gate.full_norm < 12.5
+        closed = tricks.lstm_self_loop(50, 0.0, seed=seed)
+        assert closed.direct_norm < 1e-9 and closed.full_norm < 1e-9
+    assert round(float(torch.sigmoid(torch.tensor(6.0))), 3) == 0.998
+    loop = tricks.lstm_self_loop(50, 6.0)
+    assert f"{loop.full_norm:8.2g}".strip() == "12" and f"{loop.direct_norm:8.2g}".strip() == "0.93"
+
+
+def test_euler_error_halves_and_rk4_error_divides_by_16():
+    A = odes.damped_rotation(-0.5, 2.0)
+    z0 = np.array([1.0, 0.0])
+    exact = odes.linear_exact(A, z0, [4.0])[0]
+    ratios = {}
+    for method in odes.METHODS:
+        e = [np.linalg.norm(odes.integrate(lambda z: A @ z, z0, 4.0 / n, n, method)[-1] - exact) for n in (80, 160)]
+        ratios[method] = e[0] / e[1]
+    assert round(ratios["euler"], 1) == 2.2 and round(ratios["rk4"], 1) == 16.2
+
+
+def test_euler_diverges_at_h_0_25_for_lambda_minus_0_5_plus_2i_and_for_every_h_for_a_rotation():
+    lam = -0.5 + 2j
+    assert abs(1 + 0.2 * lam) < 1 < abs(1 + 0.25 * lam)
+    assert -2 * lam.real / abs(lam) ** 2 == pytest.approx(1 / 4.25)
+    assert all(abs(1 + h * 2j) > 1 for h in (1e-6, 0.01, 0.1, 1.0))
