@@ -12,36 +12,70 @@ from lecturekit import conv
 from lecturekit.exercises import conv as ex
 from tests.helpers import assert_every_exercise_covered, assert_fits_only
 
+
+def _weights(x, g, K, s):
+    i = np.arange(len(g))
+    return np.array([np.dot(g, x[s * i + j]) for j in range(K)])
+
+
+def _autograd_weights(x, g, K, s):   # torch's autograd, float32
+    w = torch.zeros(1, 1, K, requires_grad=True)
+    (F.conv1d(_t(x)[None, None], w, stride=s)[0, 0] * _t(g)).sum().backward()
+    return w.grad[0, 0]
+
+
+def _inputs(g, w, n, s):
+    out = np.zeros(n)
+    for i, gi in enumerate(g):
+        out[s * i:s * i + len(w)] += gi * w
+    return out
+
+
+def _with_holes(g, s):   # s - 1 zeros between the entries of g
+    out = np.zeros(s * (len(g) - 1) + 1)
+    out[::s] = g
+    return out
+
+
+def _transposed(g, w, n, s):   # torch's transposed convolution, in float32, with the tail as output_padding
+    read = s * (len(g) - 1) + len(w)
+    return F.conv_transpose1d(_t(g)[None, None], _t(w)[None, None], stride=s, output_padding=n - read)[0, 0] \
+        if n - read < s else None
+
 WRONG = [
     (ex.corr1d, lambda x, w: np.convolve(x, w, mode="valid"), "runs backwards"),
     (ex.corr1d, lambda x, w: np.correlate(x, w, mode="full"), "'full' result"),
     (ex.corr1d, lambda x, w: np.correlate(x, w, mode="same"), "has shape"),
     (ex.corr1d, lambda x, w: np.correlate(x, w, mode="valid") + 1, "differs from the reference"),
     (ex.corr1d, lambda x, w: "y", "array of numbers"),
-    (ex.weight_gradient, lambda x, g: np.correlate(x, g, mode="valid")[::-1], "reversed"),
-    (ex.weight_gradient, lambda x, g: np.correlate(x, g, mode="full"), "one entry per weight"),
-    (ex.weight_gradient, lambda x, g: g * 1.0, "one entry per weight"),
-    (ex.weight_gradient, lambda x, g: 2 * np.correlate(x, g, mode="valid"), "differs from the reference"),
-    (ex.input_gradient, lambda g, w: np.correlate(g, w, mode="full"), "kernel runs backwards"),
-    (ex.input_gradient, lambda g, w: np.convolve(g, w, mode="same") if len(g) >= len(w) else g, "one entry per input"),
-    (ex.input_gradient, lambda g, w: np.convolve(g, w, mode="full") * 0, "differs from the reference"),
+    (ex.weight_gradient, lambda x, g, K, s: _weights(x, g, K, s)[::-1], "reversed"),
+    (ex.weight_gradient, lambda x, g, K, s: np.array([np.dot(g, x[j:j + len(g)]) for j in range(K)]),
+     "the windows of stride 1"),
+    (ex.weight_gradient, lambda x, g, K, s: np.correlate(x, g, mode="full"), "one entry per weight"),
+    (ex.weight_gradient, lambda x, g, K, s: 2 * _weights(x, g, K, s), "differs from the reference"),
+    (ex.input_gradient, lambda g, w, n, s: np.convolve(g, w, mode="full"), "the back-convolution of stride 1"),
+    (ex.input_gradient, lambda g, w, n, s: _inputs(g, w, n, s)[:s * (len(g) - 1) + len(w)], "read by no output"),
+    (ex.input_gradient, lambda g, w, n, s: _inputs(g, w[::-1], n, s), "the kernel runs the wrong way"),
+    (ex.input_gradient, lambda g, w, n, s: np.zeros(n), "differs from the reference"),
     (ex.flip_kernel, lambda w: w.T, "transpose"),
     (ex.flip_kernel, lambda w: w[::-1], "rows only"),
     (ex.flip_kernel, lambda w: np.rot90(w), "rotation by 90 degrees"),
     (ex.flip_kernel, lambda w: np.rot90(w, -1), "rotation by 90 degrees"),
     (ex.flip_kernel, lambda w: w[:, ::-1], "columns only"),
     (ex.flip_kernel, lambda w: w, "differs from the reference"),
+    # right on the notebook's sorted kernel np.arange(6).reshape(2, 3) only
+    (ex.flip_kernel, lambda w: np.sort(w.ravel())[::-1].reshape(w.shape), "for a random 3x3 kernel"),
+    (ex.flip_kernel, lambda w: w.max() - w + w.min(), "for a random 3x3 kernel"),
 ]
 
 #: answers written for what the notebook shows: kernels of 3 taps, a 3 x 3 kernel
 NOTEBOOK_ONLY = [
     (ex.corr1d, lambda x, w: np.array([w[0] * x[i] + w[1] * x[i + 1] + w[2] * x[i + 2] for i in range(len(x) - 2)]),
      (np.arange(8.0), np.array([1.0, -2.0, 0.5]))),
-    (ex.weight_gradient, lambda x, g: np.array([np.dot(g, x[j:j + len(g)]) for j in range(3)]),
-     (np.arange(8.0), np.array([1.0, 0.0, -1.0, 2.0, 0.5, 1.0]))),
-    (ex.input_gradient, lambda g, w: np.array([sum(w[k] * g[m - k] for k in range(3) if 0 <= m - k < len(g))
-                                               for m in range(len(g) + 2)]),
-     (np.array([1.0, 0.0, -1.0, 2.0]), np.array([0.5, 1.0, -2.0]))),
+    (ex.weight_gradient, lambda x, g, K, s: np.correlate(x, g, mode="valid"),
+     (np.arange(8.0), np.array([1.0, 0.0, -1.0, 2.0, 0.5, 1.0]), 3, 1)),
+    (ex.input_gradient, lambda g, w, n, s: np.convolve(g, w, mode="full"),
+     (np.array([1.0, 0.0, -1.0, 2.0]), np.array([0.5, 1.0, -2.0]), 6, 1)),
     (ex.flip_kernel, lambda w: np.array([[w[2 - i, 2 - j] for j in range(3)] for i in range(3)]),
      (np.arange(9.0).reshape(3, 3),)),
 ]
@@ -70,10 +104,11 @@ def _t(a):
     (ex.corr1d, lambda x, w: np.correlate(x, w, mode="valid")),
     (ex.corr1d, conv.corr1d),
     (ex.corr1d, lambda x, w: F.conv1d(_t(x)[None, None], _t(w)[None, None])[0, 0]),
-    (ex.weight_gradient, lambda x, g: conv.corr1d(x, g)),
-    (ex.weight_gradient, lambda x, g: np.convolve(x, g[::-1], mode="valid")),
-    (ex.input_gradient, lambda g, w: conv.conv1d(g, w, padding=len(w) - 1)),
-    (ex.input_gradient, lambda g, w: F.conv_transpose1d(_t(g)[None, None], _t(w)[None, None])[0, 0]),
+    (ex.weight_gradient, lambda x, g, K, s: conv.corr1d_backward(g, x, np.zeros(K), stride=s)[1]),
+    (ex.weight_gradient, lambda x, g, K, s: _autograd_weights(x, g, K, s)),
+    (ex.input_gradient, lambda g, w, n, s: conv.corr1d_backward(g, np.zeros(n), w, stride=s)[0]),
+    (ex.input_gradient, lambda g, w, n, s: _transposed(g, w, n, s)),
+    (ex.input_gradient, lambda g, w, n, s: np.convolve(_with_holes(g, s), w, mode="full").tolist() + [0.0] * (n - (s * (len(g) - 1) + len(w)))),
     (ex.flip_kernel, lambda w: np.rot90(w, 2)),
     (ex.flip_kernel, lambda w: torch.flip(_t(w), dims=(0, 1))),
 ])

@@ -14,6 +14,12 @@ from lecturekit.pooling import lp_pool, lp_pool_grad, lse_pool, max_pool
 from tests.helpers import assert_every_exercise_covered, assert_fits_only
 
 
+def _out_minus_tau(x, tau):   # the classic bug: out[:-0] is empty
+    out = np.zeros_like(x)
+    out[:-tau] = x[tau:]
+    return out
+
+
 def _naive_lse(z, beta):
     return np.log(np.sum(np.exp(beta * z))) / beta
 
@@ -33,6 +39,7 @@ WRONG = [
     (ex.shift, lambda x, t: motifs.shift(x, -t), "content moves left"),
     (ex.shift, lambda x, t: np.roll(x, t), "and wrapped around"),
     (ex.shift, lambda x, t: np.concatenate([x[t:], x[:t] * 0])[:-1], "shape"),
+    (ex.shift, lambda x, t: _out_minus_tau(x, t), "shift(<array (8,)>, 0) raised ValueError"),
 ]
 
 #: answers written for what the notebook shows: its 6 x 8 image, beta = 1, non-negative inputs, a shift by 1
@@ -67,6 +74,7 @@ def _t(a):
     (ex.max_pool_2x2, lambda x: np.maximum.reduce([x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2], x[1::2, 1::2]])),
     (ex.max_pool_2x2, lambda x: F.max_pool2d(_t(x)[None, None], 2)[0, 0]),
     (ex.lse_pool, lambda z, b: torch.logsumexp(b * _t(z), 0) / b),
+    (ex.lse_pool, lambda z, b: (torch.logsumexp(b * _t(z), 0) / b)[None]),   # one number, shape (1,)
     (ex.lp_pool_grad, lp_pool_grad),
     (ex.lp_pool_grad, lambda z, p: np.sign(z) * (np.abs(z) / lp_pool(z, p)) ** (p - 1)),
     (ex.shift, lambda x, t: np.pad(x[t:], (0, t))),

@@ -65,9 +65,14 @@ def test_an_answer_that_fits_only_the_notebooks_case_fails(exercise, answer, cas
     lambda s, t: int(math.floor(math.log(t) / math.log(s))) + 1,
     lambda s, t: np.floor(np.log(t) / np.log(s)) + 1,            # a float64 whole number is a whole number
     lambda s, t: next(k for k in range(1, 10_000) if s ** k < t),
+    lambda s, t: torch.tensor(math.floor(math.log(t) / math.log(s)) + 1),     # a 0-d integer tensor
 ])
 def test_steps_to_vanish_right_answers_in_other_forms_pass(answer):
     assert ex.steps_to_vanish.check(answer)
+
+
+def test_the_prediction_asks_about_the_80_steps_the_notebook_names():
+    assert "sent back 80 steps" in ex.default_verdict.question and "T = 80" in ex.default_verdict.question
 
 
 def test_tanh_step_jacobian_passes_in_torch():

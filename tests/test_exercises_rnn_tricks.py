@@ -92,3 +92,10 @@ def test_clip_exercise_reference_is_torchs_clip_grad_norm():
 ])
 def test_orthogonal_other_right_answers_pass(answer):
     assert ex.orthogonal.check(answer)
+
+
+def test_max_stable_step_accepts_a_real_number_written_as_a_complex_one():
+    assert ex.max_stable_step.check(lambda lam: -2 * lam.real / (lam * lam.conjugate()))
+    assert not ex.max_stable_step.check(lambda lam: -2 / lam)        # a complex answer with an imaginary part
+
+

@@ -93,9 +93,18 @@ def _torch_masked_softmax(s, m):
     (ex.masked_softmax, lambda s, m: np.exp(np.where(m, s - s[m].max(), -1e9)) / np.exp(np.where(m, s - s[m].max(), -1e9)).sum()),
     (ex.context_vector, lambda w, K: K.T @ w),
     (ex.context_vector, lambda w, K: list((w[:, None] * K).sum(0))),
+    (ex.additive_score, lambda q, k, W, U, v: v[None] @ np.tanh(W @ q + U @ k)),   # one number, shape (1,)
 ])
 def test_other_right_answers_pass(exercise, answer):
     assert exercise.check(answer)
+
+
+def test_log_weights_are_not_mistaken_for_an_underflow():
+    def log_weights(s, m):
+        e = np.where(m, s - s[m].max(), -np.inf)
+        return np.where(m, e - np.log(np.exp(e).sum()), -30.0)
+    v = ex.masked_softmax.check(log_weights)
+    assert not v and "Two mistakes give this" not in v.message
 
 
 def test_references_agree_with_the_librarys_attention():

@@ -34,6 +34,11 @@ WRONG = [
     (ex.break_even_blocks, lambda nz, d, ni, no, f: _fixed(nz, d, ni, no, f) // max(1, ni * f * no * f - nz) + 1,
      "never smaller, so return None"),
     (ex.break_even_blocks, lambda nz, d, ni, no, f: 34, "break_even_blocks(4, 4, 16, 16, 7) is 34, expected 1"),
+    # a tie counted as smaller, and the biases left out: both agree with the right answer on the notebook's case
+    (ex.break_even_blocks, lambda nz, d, ni, no, f: None if nz >= ni * f * no * f else
+     -(-_fixed(nz, d, ni, no, f) // (ni * f * no * f - nz)), "break_even_blocks(3, 3, 1, 1, 3) is 8: at that depth"),
+    (ex.break_even_blocks, lambda nz, d, ni, no, f: None if nz >= ni * f * no * f else
+     (ni * d * nz + f * no * f * d) // (ni * f * no * f - nz) + 1, "you left out the biases"),
 ]
 
 #: answers written for what the notebook shows: the lecture's three copies, the notebook's template of 6 weights,

@@ -1,6 +1,7 @@
 """The judges' building blocks: fair tolerances by precision, messages that say what differs."""
 
 import numpy as np
+import pytest
 import torch
 
 from lecturekit.exercises.judge import (as_array, compare_function, compare_values, judge_choice, judge_number,
@@ -82,3 +83,11 @@ def test_judge_choice_ignores_case_spaces_and_commas():
     assert judge_choice("B_R=0", options, "b_r = 0", why) is None
     assert judge_choice("dilations 1,2,4,8", options, "b_r = 0", why) == "same field"
     assert "answer with one of" in judge_choice("0", options, "b_r = 0", why)
+
+
+@pytest.mark.parametrize("spelling, option", [("b_r=12", "b_r = +12"), ("nowhere it vanishes", "nowhere: it vanishes"),
+                                              ("same", "the same"), ("B_R = -12", "b_r = -12")])
+def test_a_choice_ignores_colons_a_plus_sign_and_a_leading_the(spelling, option):
+    from lecturekit.exercises.judge import judge_choice
+    options = ["b_r = -12", "b_r = +12", "nowhere: it vanishes", "the same"]
+    assert judge_choice(spelling, options, option, {o: "no" for o in options if o != option}) is None

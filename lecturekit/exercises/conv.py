@@ -61,92 +61,115 @@ corr1d = register(Exercise(
               "kernel w (K,), at the L - K + 1 positions where the kernel lies wholly on x."),
     reference=_corr1d,
     judge=_judge_corr1d,
-    hints=["Output i is the dot product of w with the window x[i : i + K].",
-           "There are len(x) - len(w) + 1 windows: i = 0, 1, ..., len(x) - len(w)."],
+    hints=["There are len(x) - len(w) + 1 places where the kernel lies wholly on x: i = 0, 1, ..., len(x) - len(w).",
+           "Output i is the dot product of w with the window x[i : i + K] that starts at i."],
 ))
 
 
-# --- 2. the weight gradient ------------------------------------------------------------------------
+# --- 2. the weight gradient, with a stride -----------------------------------------------------------
 
 
-def _weight_gradient(x: np.ndarray, grad_y: np.ndarray) -> np.ndarray:
-    # dC/dw_j = sum_i dC/dy_i x_(i+j): the same weight is used at every position i, so its gradient
-    # adds up one contribution per position
-    O = len(grad_y)
-    K = len(x) - O + 1
-    return np.array([np.dot(grad_y, x[j:j + O]) for j in range(K)])
+def _strided_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, int]]:
+    """(x, w, grad_y, stride) cases, freshly made: strides 1 to 3, asymmetric kernels, one of a single tap and
+    one that covers the whole signal, and signals with a tail that no output reads (12 - 3 = 9 is not even)."""
+    rng = np.random.default_rng(6)
+    cases = []
+    for n, k, s in [(12, 3, 2), (10, 3, 1), (13, 4, 3), (7, 1, 2), (5, 5, 2), (9, 2, 2)]:
+        outputs = (n - k) // s + 1
+        cases.append((rng.normal(size=n), rng.normal(size=k), rng.normal(size=outputs), s))
+    return cases
+
+
+def _weight_gradient(x: np.ndarray, grad_y: np.ndarray, K: int, s: int) -> np.ndarray:
+    # y_i = sum_j w_j x_(s i + j): w_j is used at every output i, with the input x_(s i + j), so its gradient
+    # adds up one contribution per output
+    i = np.arange(len(grad_y))
+    return np.array([np.dot(grad_y, x[s * i + j]) for j in range(K)])
 
 
 def _judge_weight_gradient(fn) -> str | None:
-    for x, w, g in _cases_1d():
-        raw = fn(x, g)
+    for x, w, g, s in _strided_cases():
+        K = len(w)
+        raw = fn(x.copy(), g.copy(), K, s)
         got = _as_vector(raw)
         if got is None:
             return "weight_gradient should return an array of numbers"
-        _, want = conv.corr1d_backward(g, x, w)
-        problem = compare_values(raw, want, what=f"weight_gradient(<array {len(x)}>, <array {len(g)}>)")
+        _, want = conv.corr1d_backward(g, x, w, stride=s)
+        problem = compare_values(raw, want, what=f"weight_gradient(<array {len(x)}>, <array {len(g)}>, K={K}, s={s})")
         if problem is None:
             continue
-        if got.shape == want.shape and np.allclose(got, want[::-1]):
-            return "your gradient is reversed: dC/dw_j pairs dC/dy_i with x_(i+j), the input that w_j touched"
         if got.ndim == 1 and got.shape != want.shape:
-            return (f"dC/dw has one entry per weight: {len(x) - len(g) + 1} here (len(x) - len(grad_y) + 1), "
-                    f"you returned {got.size}")
+            return f"dC/dw has one entry per weight: K = {K} here, you returned {got.size}"
+        if s > 1 and np.allclose(got, [np.dot(g, x[j:j + len(g)]) for j in range(K)]):
+            return (f"with stride s = {s} that pairs dC/dy_i with x_(i+j), the windows of stride 1; output i starts "
+                    f"at x_(s i), so w_j touched x_(s i + j)")
+        if np.allclose(got, want[::-1]):
+            return "your gradient is reversed: dC/dw_j pairs dC/dy_i with x_(s i + j), the input that w_j touched"
         return problem
     return None
 
 
 weight_gradient = register(Exercise(
     name="conv.weight_gradient",
-    question=("y = corr1d(x, w) with a kernel of K = len(x) - len(grad_y) + 1 taps. Given x and "
-              "grad_y = dC/dy, write weight_gradient(x, grad_y) = dC/dw, with dC/dw_j = sum_i dC/dy_i x_(i+j)."),
+    question=("y = corr1d(x, w, stride=s): y_i = sum_j w_j x_(s i + j), for a kernel of K taps. Given x, "
+              "grad_y = dC/dy, K and s, write weight_gradient(x, grad_y, K, s) = dC/dw, shape (K,)."),
     reference=_weight_gradient,
     judge=_judge_weight_gradient,
     hints=["A shared weight gets the sum of the gradients of all its uses (notebook 01): where is w_j used?",
-           "w_j is used at every output position i, where it multiplies x_(i+j): add up dC/dy_i x_(i+j) over i.",
-           "For each j that is np.dot(grad_y, x[j : j + len(grad_y)]): itself a cross-correlation of x with grad_y."],
+           "w_j is used once at every output i, and there it multiplies one input sample: which one, with stride s?",
+           "dC/dw_j = sum_i dC/dy_i x_(s i + j): with i = np.arange(len(grad_y)), that is np.dot(grad_y, x[s * i + j])."],
 ))
 
 
-# --- 3. the input gradient: back-convolution --------------------------------------------------------
+# --- 3. the input gradient with a stride: back-convolution of a gradient with holes ---------------------
 
 
-def _input_gradient(grad_y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    # dC/dx_j = sum_k w_k dC/dy_(j-k): a full convolution of the output gradient with the kernel
-    return np.convolve(grad_y, w, mode="full")
+def _input_gradient(grad_y: np.ndarray, w: np.ndarray, n: int, s: int) -> np.ndarray:
+    # output i read x_(s i + j) through w_j, so it sends dC/dy_i w_j back there; inputs no output read get 0
+    grad_x = np.zeros(n)
+    for i, g in enumerate(grad_y):
+        grad_x[s * i:s * i + len(w)] += g * w
+    return grad_x
 
 
 def _judge_input_gradient(fn) -> str | None:
-    for x, w, g in _cases_1d():
-        raw = fn(g, w)
+    for x, w, g, s in _strided_cases():
+        n = len(x)
+        raw = fn(g.copy(), w.copy(), n, s)
         got = _as_vector(raw)
         if got is None:
             return "input_gradient should return an array of numbers"
-        want, _ = conv.corr1d_backward(g, x, w)
-        problem = compare_values(raw, want, what=f"input_gradient(<array {len(g)}>, <array {len(w)}>)")
+        want, _ = conv.corr1d_backward(g, x, w, stride=s)
+        problem = compare_values(raw, want, what=f"input_gradient(<array {len(g)}>, <array {len(w)}>, n={n}, s={s})")
         if problem is None:
             continue
-        if got.shape == want.shape and np.allclose(got, np.correlate(g, w, mode="full")):
-            return ("that correlates grad_y with w; the lecture's formula sum_k w_k dC/dy_(j-k) is a "
-                    "convolution: the kernel runs backwards (np.convolve, or corr with w[::-1])")
+        read = s * (len(g) - 1) + len(w)
+        if got.ndim == 1 and got.size == len(g) + len(w) - 1 and s > 1:
+            return (f"that is the back-convolution of stride 1 (len(grad_y) + len(w) - 1 = {got.size} entries); with "
+                    f"stride s = {s} output i read x_(s i) to x_(s i + K - 1), so x has n = {n} entries here")
+        if got.ndim == 1 and got.size == read and read < n:
+            return (f"x has n = {n} samples; the last {n - read} were read by no output (the stride skipped them): "
+                    "their gradient is 0, and they still have one")
         if got.ndim == 1 and got.shape != want.shape:
-            return (f"dC/dx has one entry per input: len(grad_y) + len(w) - 1 = {len(x)} here, not "
-                    f"{got.size}; the borders of x get gradient too, from fewer outputs")
+            return f"dC/dx has one entry per input: n = {n} here, not {got.size}"
+        flipped = _input_gradient(g, w[::-1], n, s)
+        if np.allclose(got, flipped):
+            return ("the kernel runs the wrong way: output i read x_(s i + j) through w_j, so w_0 goes back to "
+                    "x_(s i) and w_(K-1) to x_(s i + K - 1)")
         return problem
     return None
 
 
 input_gradient = register(Exercise(
     name="conv.input_gradient",
-    question=("y = corr1d(x, w). Given grad_y = dC/dy and w, write input_gradient(grad_y, w) = dC/dx, "
-              "with the lecture's back-convolution dC/dx_m = sum_k w_k dC/dy_(m-k) (terms with m - k "
-              "outside grad_y are 0)."),
+    question=("y = corr1d(x, w, stride=s) for a signal x of n samples. Given grad_y = dC/dy, w, n and s, write "
+              "input_gradient(grad_y, w, n, s) = dC/dx, shape (n,). Inputs that no output read get 0."),
     reference=_input_gradient,
     judge=_judge_input_gradient,
-    hints=["x has len(grad_y) + len(w) - 1 samples, and each gets gradient from every output that read it.",
-           "x_m was read by output i through the weight w_(m-i): which outputs i read x_m, and near the borders, which do not?",
-           "sum_k w_k g_(m-k) is the definition of the convolution of g with w, over every m where the two "
-           "overlap: np.convolve(grad_y, w, mode='full')."],
+    hints=["Start from the outputs, not the inputs: output i read K samples of x. Which ones, with stride s?",
+           "Output i sends dC/dy_i w_j back to the sample it read through w_j; add up what arrives at each x_m.",
+           "In code: start from np.zeros(n) and for each i add grad_y[i] * w to x's slice [s i : s i + K]. "
+           "(Equivalently: put s - 1 zeros between the entries of grad_y, then the stride-1 back-convolution.)"],
 ))
 
 
@@ -175,8 +198,15 @@ def _judge_flip_kernel(fn) -> str | None:
         return "you flipped the rows only; convolution flips along both axes (x_(i-k, j-l))"
     if got.shape == w.shape and np.allclose(got, w[:, ::-1]):
         return "you flipped the columns only; convolution flips along both axes (x_(i-k, j-l))"
-    x = np.random.default_rng(7).normal(size=(6, 7))
-    return compare_values(conv.corr2d(x, got), conv.conv2d(x, w), what="corr2d(x, flip_kernel(w))")
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(6, 7))
+    problem = compare_values(conv.corr2d(x, got), conv.conv2d(x, w), what="corr2d(x, flip_kernel(w))")
+    for shape in ((3, 3), (1, 4), (4, 2)):   # unsorted kernels of other shapes too
+        if problem is None:
+            w = rng.normal(size=shape)
+            problem = compare_values(fn(w.copy()), w[::-1, ::-1],   # the flip conv2d makes (checked in the tests)
+                                     what=f"flip_kernel(w) for a random {shape[0]}x{shape[1]} kernel")
+    return problem
 
 
 flip_kernel = register(Exercise(

@@ -93,10 +93,10 @@ def _remembered_mse(k: int) -> float:
 def _judge_remembered_mse(fn) -> str | None:
     got = {k: fn(k) for k in (0, 1, 2)}
     if compare_values(got[0], 1 / 3) is None:
-        return ("remembered_mse(0) is 1/3: the variance of one uniform value on [0, 1] is 1/12, so two forgotten values "
+        return ("your remembered_mse(0) returns 1/3: the variance of one uniform value on [0, 1] is 1/12, so two forgotten values "
                 "leave 1/12 + 1/12 = 1/6 (the constant's MSE above)")
     if compare_values(got[1], 1 / 6) is None:
-        return ("remembered_mse(1) is 1/6, as if remembering u2 did not help: the best guess is then u2 + 1/2, and only "
+        return ("your remembered_mse(1) returns 1/6, as if remembering u2 did not help: the best guess is then u2 + 1/2, and only "
                 "the forgotten u1 is left to err, with variance 1/12")
     if (compare_values(got[0], 1 / 6) is None and compare_values(got[1], 1 / 12) is None
             and compare_values(got[2], 0.0) is not None):

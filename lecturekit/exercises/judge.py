@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-__all__ = ["as_array", "precision", "tolerances", "compare_values", "compare_function", "judge_choice",
+__all__ = ["as_array", "as_number", "precision", "tolerances", "compare_values", "compare_function", "judge_choice",
            "judge_number", "show_args"]
 
 #: relative and absolute tolerance floors by the answer's precision (machine epsilon about 1e-7 for
@@ -49,7 +49,23 @@ def as_array(value: Any) -> np.ndarray:
         value = value.detach().cpu().double().numpy()
     elif isinstance(value, (list, tuple)) and any(hasattr(v, "detach") for v in value):
         value = [as_array(v) for v in value]
-    return np.asarray(value, dtype=float)
+    array = np.asarray(value)
+    if np.iscomplexobj(array):   # a real number written as a complex one (imaginary part 0) is that number
+        if not np.allclose(array.imag, 0.0, atol=1e-12):
+            raise TypeError("a complex number where a real one is expected")
+        array = array.real
+    return np.asarray(array, dtype=float)
+
+
+def as_number(value: Any) -> float:
+    """A single number from an int, a float, a numpy scalar, or an array or tensor of one element; a bool or
+    anything else is a ``TypeError``."""
+    if isinstance(value, (bool, np.bool_, str)):
+        raise TypeError(f"expected a number, got {value!r}")
+    array = as_array(value)
+    if array.size != 1:
+        raise TypeError(f"expected one number, got an array of shape {array.shape}")
+    return float(array.reshape(()))
 
 
 def tolerances(got: Any, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
@@ -81,6 +97,8 @@ def compare_values(got: Any, expected: Any, *, what: str = "your answer",
     except (TypeError, ValueError):
         return f"{what} should be a number or an array of numbers, got {type(got).__name__}"
     e = as_array(expected)
+    if e.ndim == 0 and g.size == 1:
+        g = g.reshape(())            # a number in an array of one element ([2.5], shape (1,) or (1, 1)) is the number
     if g.shape != e.shape:
         return f"{what} has shape {g.shape}, expected {e.shape}"
     if np.isnan(g).any() and not np.isnan(e).any():
@@ -109,7 +127,12 @@ def compare_function(fn: Callable, reference: Callable, cases: Iterable[tuple], 
         return f"expected a function, got {type(fn).__name__}"
     for args in cases:
         expected = reference(*args)
-        got = fn(*args)
+        try:
+            got = fn(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+        except NotImplementedError:
+            raise
+        except Exception as err:   # say which call failed: the case may be one the notebook does not show
+            return f"{what}{show_args(args)} raised {type(err).__name__}: {err}"
         problem = compare_values(got, expected, what=f"{what}{show_args(args)}", rtol=rtol, atol=atol)
         if problem:
             return problem
@@ -119,14 +142,15 @@ def compare_function(fn: Callable, reference: Callable, cases: Iterable[tuple], 
 def judge_choice(answer: Any, options: Iterable[str], correct: str, why: Mapping[str, str]) -> str | None:
     """A prediction among a few ``options``: None if ``answer`` is ``correct``, else why it is not.
 
-    Case, spaces and commas do not matter. ``why[option]`` explains each wrong option (what the
-    student would see if it were true, and what actually happens); an answer that is not one of the
-    options gets the list of options.
+    Case, spaces, commas, colons, a plus sign and a leading "the" do not matter. ``why[option]``
+    explains each wrong option (what the student would see if it were true, and what actually
+    happens); an answer that is not one of the options gets the list of options.
     """
     options = list(options)
 
-    def key(text: str) -> str:   # "b_r=0", "B_R = 0" and "b_r = 0" are one answer; so are "1,2,4,8" and "1, 2, 4, 8"
-        return re.sub(r"[\s,]+", "", text).lower()
+    def key(text: str) -> str:   # "b_r=0", "B_R = 0" and "b_r = 0" are one answer; so are "1,2,4,8" and "1, 2, 4, 8",
+        # "b_r = +12" and "b_r = 12", "nowhere: it vanishes" and "nowhere it vanishes", "the same" and "same"
+        return re.sub(r"^the", "", re.sub(r"[\s,:+]+", "", text).lower())
 
     if not isinstance(answer, str) or key(answer) not in [key(o) for o in options]:
         return f"answer with one of {', '.join(repr(o) for o in options)}; got {answer!r}"

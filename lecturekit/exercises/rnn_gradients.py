@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from . import Exercise, choice, register
-from .judge import as_array, compare_function, compare_values
+from .judge import as_array, as_number, compare_function, compare_values
 
 # --- 1. the closed form for a scaled rotation -------------------------------------------------
 
@@ -62,17 +62,19 @@ def _judge_steps_to_vanish(fn) -> str | None:
     cases = [(0.5, 1e-3), (0.9, 1e-2), (0.99, 1e-2), (0.5, 0.25)]
     for scale, tol in cases:
         got, want = fn(scale, tol), _steps_to_vanish(scale, tol)
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer, float, np.floating)):
+        try:
+            value = as_number(got)   # 10, 10.0 (np.floor(...) + 1) and tensor(10) are the same answer
+        except (TypeError, ValueError):
             return f"steps_to_vanish{(scale, tol)} should be a whole number of steps, got {got!r}"
-        if not float(got).is_integer():
-            return (f"steps_to_vanish{(scale, tol)} returned {float(got):g}: a number of steps is whole; "
+        if not value.is_integer():
+            return (f"steps_to_vanish{(scale, tol)} returned {value:g}: a number of steps is whole; "
                     f"the first whole k with scale**k < tolerance")
-        got = int(got)   # 10 and 10.0 (np.floor(...) + 1) are the same answer
+        got = int(value)
         if got == want - 1 and scale ** got == tol:
             return (f"steps_to_vanish{(scale, tol)}: after {got} steps the norm is exactly {tol}, "
                     "which is not yet below it")
         if got != want:
-            return (f"steps_to_vanish{(scale, tol)} returned {got}, but {scale}**{got} = {scale ** got:.3g}; "
+            return (f"steps_to_vanish{(scale, tol)} returned {got}, but {scale}**{got} = {scale ** got:.6g}; "
                     f"the first k with scale**k < {tol} is {want}")
     return None
 
@@ -140,7 +142,7 @@ tanh_step_jacobian = register(Exercise(
 default_verdict = register(choice(
     name="rnn_gradients.default_verdict",
     question=("Predict before you move the slider: W = 0.95 R(30 degrees), linear, T = 80 steps. Does the gradient sent "
-              "back 100 steps explode, vanish or propagate (a change by more than a factor of 100 either way counts)? "
+              "back 80 steps explode, vanish or propagate (a change by more than a factor of 100 either way counts)? "
               'Answer "explode", "vanish" or "propagate".'),
     options=("explode", "vanish", "propagate"),
     correct="propagate",

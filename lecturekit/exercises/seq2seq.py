@@ -108,7 +108,7 @@ def _judge_masked_softmax(fn) -> str | None:
     padded_max = cases[-1]
     with np.errstate(all="ignore"):
         out = as_array(fn(padded_max[0].copy(), padded_max[1].copy()))
-    if out.shape == padded_max[0].shape and (not np.isfinite(out).all() or out.sum() < 0.5):
+    if out.shape == padded_max[0].shape and (not np.isfinite(out).all() or (out.min() >= 0 and out.sum() < 0.5)):
         return ("when a padded position has the largest score (900 here, real scores up to 2) your weights are "
                 f"{np.round(out, 3).tolist()}. Two mistakes give this: subtracting the max over every position, padding "
                 "included (exp(2 - 900) underflows to 0 for every real position: subtract the largest REAL score, "
@@ -189,7 +189,7 @@ which_model_falls = register(choice(
         "both": ("only the model without attention: its fixed-size state has to carry 3.3 bits more for every digit; "
                  "the attention model keeps at least 92% of its characters right at every length (seeds 0 to 3)"),
         "neither": ("the model without attention falls to 22% to 30% of its characters right at its worst length "
-                    "(seeds 0 to 3): trained like this, its one state of 32 numbers does not learn to carry 16 digits"),
+                    "(seeds 0 to 3): trained like this, its state (h_S, c_S) of 64 numbers does not learn to carry 16 digits"),
     },
     hints=["How much does the model without attention have to carry in its final state for k = 16?",
            "The attention model reads the encoder's states again at every output step."],

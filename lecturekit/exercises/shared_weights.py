@@ -143,6 +143,7 @@ _BREAK_EVEN_CASES = [
     (8, 16, 3, 5, 5),
     (200, 8, 2, 2, 3),        # N_z = 200 > 36 per kernel: never smaller
     (36, 8, 2, 2, 3),         # N_z = 36 = the kernel: never strictly smaller
+    (3, 3, 1, 1, 3),          # fixed 48, 9 - 3 = 6 per block: equal at 8, smaller from 9 on (a tie is not smaller)
 ]
 
 
@@ -167,7 +168,11 @@ def _judge_break_even_blocks(fn) -> str | None:
         if value == fixed // per_block + 1 and value != want:
             return (f"break_even_blocks{case} is {got}: you left out the embedding z^j that every block adds "
                     f"({n_z} numbers each); the ordinary layer saves {per_block} - {n_z} per block, not {per_block}")
-        if value == fixed / (per_block - n_z) or value == fixed // (per_block - n_z):
+        no_biases = n_in * d * n_z + f * n_out * f * d
+        if value == no_biases // (per_block - n_z) + 1 and value != want:
+            return (f"break_even_blocks{case} is {got}: you left out the biases; the hypernetwork's fixed part has "
+                    "B_i (d per input channel) and B_out (f N_out f) besides W_i and W_out")
+        if value != want and value in (fixed / (per_block - n_z), fixed // (per_block - n_z), -(-fixed // (per_block - n_z))):
             return (f"break_even_blocks{case} is {got}: at that depth the hypernetwork is not yet smaller; the answer is "
                     "the first whole number of blocks at which it is strictly smaller")
         if value != want:

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import conv, wiring
 from . import Exercise, choice, register
+from .judge import as_number
 
 # --- 1. the output size ---------------------------------------------------------------------------
 
@@ -24,12 +25,14 @@ _SIZE_CASES = [case for case in itertools.product([5, 8, 13], [1, 2, 3], [1, 2, 
 def _judge_output_size(fn) -> str | None:
     for n, k, s, p, d in _SIZE_CASES:
         got, want = fn(n, k, s, p, d), conv.output_size(n, k, s, p, d)
-        if isinstance(got, (float, np.floating)) and not float(got).is_integer():
-            return (f"output_size{(n, k, s, p, d)} returned {float(got):g}: a number of outputs is whole; a window "
-                    "that sticks out of the padded input is not computed, so round down (//)")
-        if not isinstance(got, (int, np.integer, float, np.floating)) or isinstance(got, bool):
+        try:
+            value = as_number(got)   # 7, 7.0 (np.floor(...) + 1) and tensor(7) are the same answer
+        except (TypeError, ValueError):
             return f"output_size{(n, k, s, p, d)} should be a whole number of outputs, got {got!r}"
-        got = int(got)   # 7 and 7.0 (np.floor(...) + 1) are the same answer
+        if not value.is_integer():
+            return (f"output_size{(n, k, s, p, d)} returned {value:g}: a number of outputs is whole; a window "
+                    "that sticks out of the padded input is not computed, so round down (//)")
+        got = int(value)
         if got == want:
             continue
         if d > 1 and got == (n + 2 * p - k) // s + 1:
@@ -113,8 +116,8 @@ _KERNEL = 2
 
 
 def _fewest_dilations(target: int) -> list[int]:
-    # kernel 2 adds d samples to the field; without holes d may be at most the field seen so far,
-    # so each layer at most doubles it: 1, 2, 4, 8, ... and a last, smaller step to land on the target
+    # kernel 2 adds d samples to the field; d no larger than the field seen so far leaves no holes,
+    # and then each layer at most doubles it: 1, 2, 4, 8, ... and a last, smaller step to land on the target
     dilations, field = [], 1
     while field < target:
         d = min(field, target - field)
@@ -140,7 +143,7 @@ def _judge_fewest_dilations(fn) -> str | None:
         if missed.size:
             return (f"fewest_dilations({target}) = {dilations}: the field spans {field} samples but samples "
                     f"{missed[:6].tolist()}{' ...' if missed.size > 6 else ''} are never seen (gridding). "
-                    "A layer's dilation may be at most the field of the layers below it")
+                    "A dilation no larger than the field of the layers below it is enough to leave no holes")
         fewest = len(_fewest_dilations(target))
         if len(dilations) > fewest:
             return (f"fewest_dilations({target}) = {dilations} works with {len(dilations)} layers, but {fewest} "
@@ -152,12 +155,13 @@ fewest_dilations = register(Exercise(
     name="stride_dilation.fewest_dilations",
     question=("Layers of kernel 2 and stride 1 (no resolution lost). Write fewest_dilations(target): the "
               "dilations, first layer first, of a stack with the fewest layers whose receptive field covers at "
-              "least `target` samples without holes. (For target = 64 the stack WaveNet uses.)"),
+              "least `target` samples without holes. (For target = 64 the doubling of WaveNet's blocks, whose dilations "
+              "go on to 512.)"),
     reference=_fewest_dilations,
     judge=_judge_fewest_dilations,
     hints=["A layer of kernel 2 and dilation d adds d samples to the field: r = 1 + sum of the dilations.",
-           "Without holes a layer's dilation may be at most the field seen so far, so the best a layer can do "
-           "is double the field. Start with 1."],
+           "A dilation no larger than the field seen so far leaves no holes, and with it the best a layer can "
+           "do is double the field. Start with 1."],
 ))
 
 

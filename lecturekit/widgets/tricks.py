@@ -43,7 +43,7 @@ def clipping_dashboard(setting: clipping.CliffSetting = clipping.CLIFF, **defaul
     free = sweep.pick(np.inf)
     wall = int(np.argmax(free.grad_norm[:, 0]))       # the unclipped run's largest gradient: it stands on the wall
     ax_surf.annotate("wall", (free.w[wall, 0], free.b[wall, 0]), xytext=(2.6, -1.2), color="white", fontsize=9,
-                     ha="center", arrowprops=dict(arrowstyle="->", color="white", lw=1))
+                     ha="center", arrowprops=dict(arrowstyle="->", color="white", lw=1), zorder=1.5)  # under the paths
     plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.NO_CLIP, label="no clipping")
     clip_path = plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.CLIP, label="clipped")
     ax_surf.set_xlim(SURFACE_W[0], SURFACE_W[-1])
