@@ -25,7 +25,7 @@ from torch import nn
 from .train import one_thread, seeded
 
 __all__ = ["FREQUENCY_RANGE", "PHASE_RANGE", "X_RANGE", "sine", "SineBatch", "sine_family", "MainNet", "HyperNet",
-           "HyperModel", "train_hypernetwork", "HyperView", "hyper_view", "PAPER_MNIST", "PAPER_RESNET",
+           "HyperModel", "train_hypernetwork", "HyperView", "hyper_view", "weights_along_x", "PAPER_MNIST", "PAPER_RESNET",
            "static_hypernetwork_parameters", "ordinary_kernel_parameters", "StaticHyperNetwork",
            "ordinary_conv_stack"]
 
@@ -106,10 +106,10 @@ class HyperNet(nn.Module):
     of G and V_3 is small, so H starts by making (nearly) the same sensible G for every u.
     """
 
-    def __init__(self, n_weights: int, hidden: int = 64):
+    def __init__(self, n_weights: int, hidden: int = 64, *, sees_input: bool = False):
         super().__init__()
-        self.layers = nn.Sequential(nn.Linear(3, hidden), nn.Tanh(), nn.Linear(hidden, hidden), nn.Tanh(),
-                                    nn.Linear(hidden, n_weights))
+        self.layers = nn.Sequential(nn.Linear(4 if sees_input else 3, hidden), nn.Tanh(), nn.Linear(hidden, hidden),
+                                    nn.Tanh(), nn.Linear(hidden, n_weights))
 
     def reset_output(self, start: torch.Tensor, *, scale: float = 0.1) -> None:
         """Make H(u) start near ``start`` (n_weights,) for every u: c_3 = start, V_3 scaled by ``scale``."""
@@ -118,22 +118,32 @@ class HyperNet(nn.Module):
             last.weight.mul_(scale)
             last.bias.copy_(start)
 
-    def forward(self, u: torch.Tensor) -> torch.Tensor:
+    def forward(self, u: torch.Tensor, x: torch.Tensor | None = None) -> torch.Tensor:
+        """u (B, 2) -> w (B, n_weights); with the main network's inputs x (B, N) as well (w = H(x, u), a
+        hypernetwork that sees the input): one weight vector per point, (B, N, n_weights)."""
         f = torch.stack([u[:, 0], torch.cos(u[:, 1]), torch.sin(u[:, 1])], dim=-1)  # (B, 2) -> (B, 3)
-        return self.layers(f)  # (B, n_weights)
+        if x is None:
+            if self.layers[0].in_features != 3:
+                raise ValueError("this hypernetwork sees the input too: call it as H(u, x)")
+            return self.layers(f)  # (B, n_weights)
+        if self.layers[0].in_features != 4:
+            raise ValueError("this hypernetwork sees only u: call it as H(u)")
+        f = torch.cat([f[:, None, :].expand(-1, x.shape[1], -1), x[:, :, None]], dim=-1)  # (B, N, 4)
+        return self.layers(f)  # (B, N, n_weights)
 
 class HyperModel(nn.Module):
-    """H and G together: y = G(x, H(u)). Only H has trainable parameters.
+    """H and G together: y = G(x, H(u)), or with ``sees_input`` y = G(x, H(x, u)). Only H has trainable parameters.
 
     ``generated_weights(u)`` returns the named weights H makes for each u, which is what the
     dashboard draws. ``forward(x, u)``: x (B, N), u (B, 2) -> y (B, N).
     """
 
-    def __init__(self, *, main_hidden: int = 16, hyper_hidden: int = 32, seed: int = 0):
+    def __init__(self, *, main_hidden: int = 16, hyper_hidden: int = 32, sees_input: bool = False, seed: int = 0):
         super().__init__()
         self.main = MainNet(main_hidden)
+        self.sees_input = sees_input
         with seeded(seed):  # nn.Linear draws from the global generator: seed a fork of it
-            self.hyper = HyperNet(self.main.n_weights, hyper_hidden)
+            self.hyper = HyperNet(self.main.n_weights, hyper_hidden, sees_input=sees_input)
         g = torch.Generator().manual_seed(seed)
         H = main_hidden
         start = torch.cat([torch.randn(H, generator=g),                   # w_1: input weights, slopes ~ 1
@@ -143,6 +153,9 @@ class HyperModel(nn.Module):
         self.hyper.reset_output(start)
 
     def forward(self, x: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        if self.sees_input:   # w = H(x, u): G's weights change from point to point, G applied pointwise
+            w = self.hyper(u, x)                                             # (B, N, n_weights)
+            return self.main(x.reshape(-1, 1), w.reshape(-1, w.shape[-1])).reshape(x.shape)
         return self.main(x, self.hyper(u))
 
     def generated_weights(self, u: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -203,6 +216,21 @@ def hyper_view(model: HyperModel, frequency: float, phase: float, *, n_points: i
         mse=float(((output - target) ** 2).mean()),
         in_training_range=bool(lo_f <= frequency <= hi_f),
     )
+
+
+def weights_along_x(model: HyperModel, frequency: float, phase: float, *, n_points: int = 200):
+    """G's output and the weights H makes, on a grid of ``n_points`` x, for u = (frequency, phase).
+
+    Returns ``(x, output, target, weights)``: x, output, target (N,); weights maps w_1, b_1, w_2 to (N, H) and
+    b_2 to (N,): the same row at every x for H(u), one row per x for a hypernetwork that sees the input.
+    """
+    x = torch.linspace(X_RANGE[0], X_RANGE[1], n_points)[None, :]  # (1, N)
+    u = torch.tensor([[frequency, phase]], dtype=torch.float32)
+    with torch.no_grad():
+        w = model.hyper(u, x)[0] if model.sees_input else model.hyper(u).expand(n_points, -1)  # (N, n_weights)
+        output = model(x, u)[0]
+    weights = {name: value.numpy() for name, value in model.main.split(w).items()}
+    return x[0].numpy(), output.numpy(), sine(x, frequency, phase)[0].numpy(), weights
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from torch import nn
 from .train import one_thread
 
 __all__ = ["lecture_cost", "CopyGradients", "copy_gradients", "SumGradients", "sum_gradients", "windows",
-           "MotifDetector", "motif_loss", "train_motif_detector", "motif_gradients", "flatten_gradients",
+           "MotifDetector", "LocalDetector", "motif_loss", "train_motif_detector", "motif_gradients", "flatten_gradients",
            "shared_weight_gradients"]
 
 
@@ -145,6 +145,27 @@ class MotifDetector(nn.Module):
         """signal (N, L) -> scores (N, P)."""
         return self.scores(windows(signal, self.window), self.W_1, self.b_1, self.w_2, self.b_2)
 
+class LocalDetector(nn.Module):
+    """The same detector without sharing (a locally connected layer): one copy of (W_1, b_1, w_2, b_2) per
+    position, ``positions`` x 45 parameters for the default sizes, every copy starting from the shared
+    detector's initial weights (the same ``seed``). Copy p sees only window p; signal (N, L) -> scores (N, P)."""
+
+    def __init__(self, window: int = 9, hidden: int = 4, positions: int = 52, *, seed: int = 0, dtype=torch.float32):
+        super().__init__()
+        start = MotifDetector(window, hidden, seed=seed, dtype=dtype)
+        self.window, self.hidden, self.positions = window, hidden, positions
+        for name in ("W_1", "b_1", "w_2", "b_2"):
+            value = getattr(start, name).detach()
+            setattr(self, name, nn.Parameter(value.expand(positions, *value.shape).clone()))
+
+    def forward(self, signal: torch.Tensor) -> torch.Tensor:
+        x_windows = windows(signal, self.window)
+        if x_windows.shape[1] != self.positions:
+            raise ValueError(f"this detector has weights for {self.positions} positions, so signals of length "
+                             f"{self.positions + self.window - 1}; got length {signal.shape[1]}")
+        return MotifDetector.scores(x_windows, self.W_1, self.b_1, self.w_2, self.b_2)
+
+
 def motif_loss(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """The detector's training loss: cross-entropy of the scores (logits), positives weighted up.
 
@@ -156,7 +177,7 @@ def motif_loss(scores: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     pos_weight = (targets.numel() - positives) / positives
     return nn.functional.binary_cross_entropy_with_logits(scores, targets, pos_weight=pos_weight)
 
-def train_motif_detector(detector: MotifDetector, signals, targets, *, steps: int = 150,
+def train_motif_detector(detector: MotifDetector | LocalDetector, signals, targets, *, steps: int = 150,
                          lr: float = 0.03) -> np.ndarray:
     """Fit ``detector`` to say where a motif starts (weighted cross-entropy, Adam); returns the losses."""
     dtype = detector.W_1.dtype

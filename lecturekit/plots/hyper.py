@@ -84,7 +84,27 @@ def motif_scan(ax_signal: Axes, ax_scores: Axes, signal, probabilities, targets,
     return signal_line, score_line, shades
 
 
-def gradient_contributions(ax_positions: Axes, ax_sum: Axes, per_position, shared, *, groups=None):
+def recall_by_position(ax: Axes, seen, found: dict, motif_at):
+    """For each position p, the share of the test motifs starting at p that each detector found.
+
+    seen (P,) bool: positions where a training signal had a motif (the others are shaded); found maps a
+    label to (N, P) bool detections; motif_at (N, P) bool, where the test motifs start."""
+    seen, motif_at = np.asarray(seen, dtype=bool), np.asarray(motif_at, dtype=bool)
+    positions = np.arange(len(seen))
+    for p in positions[~seen]:
+        ax.axvspan(p - 0.5, p + 0.5, color="0.88", lw=0, zorder=0)
+    counts = motif_at.sum(0)
+    for (label, hits), colour, marker in zip(found.items(), (GRADIENT_COLOUR, "0.2"), ("o", "x")):
+        share = np.where(counts > 0, (np.asarray(hits) & motif_at).sum(0) / np.maximum(counts, 1), np.nan)
+        ax.plot(positions, share, marker, color=colour, ms=5, label=label)
+    ax.set_ylim(-0.08, 1.08)
+    ax.set_xlim(-0.5, len(seen) - 0.5)
+    ax.set_xlabel("position p where a test motif starts (grey: no training motif started there)")
+    ax.set_ylabel("share found")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+
+
+def gradient_contributions(ax_positions: Axes, ax_sum: Axes, per_position, shared, *, groups=None, motif_starts=()):
     """Each position's share of the gradient (an image, weights x positions) and their sum vs autograd.
 
     per_position (P, n): the gradient of position p's copy of every weight; shared (n,): autograd's
@@ -95,8 +115,12 @@ def gradient_contributions(ax_positions: Axes, ax_sum: Axes, per_position, share
     limit = float(np.abs(per_position).max()) or 1.0
     image = ax_positions.imshow(per_position.T, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
                                 interpolation="nearest")
-    ax_positions.set_xlabel("position p")
-    ax_positions.set_title("dC/d(the copy of the weights used at window p)")
+    ax_positions.set_xlabel("position p (a triangle above: a motif starts at p in one of the signals)")
+    ax_positions.set_title("dC/d(the copy of the weights used at window p)", pad=12)
+    ax_positions.figure.colorbar(image, ax=ax_positions, fraction=0.04, pad=0.01)
+    for p in motif_starts:   # just above the image, on the position axis
+        ax_positions.plot([p], [1.015], marker="v", color="k", ms=6, clip_on=False, zorder=5,
+                          transform=ax_positions.get_xaxis_transform())
     index = np.arange(len(shared))
     sum_bars = ax_sum.barh(index, per_position.sum(0), height=1.0, color="0.75", label="sum over positions p")
     (shared_points,) = ax_sum.plot(shared, index, "o", color=GRADIENT_COLOUR, ms=3, label="autograd, shared weights")
@@ -137,11 +161,12 @@ def weight_matrix(weights: dict) -> np.ndarray:
     return np.stack([np.asarray(weights[name], dtype=float) for name in WEIGHT_ROWS])
 
 
-def weight_image(ax: Axes, weights: dict, *, limit: float = 3.0):
+def weight_image(ax: Axes, weights: dict, *, limit: float = 4.5):
     """The main network's weights as an image: rows w_1, b_1, w_2, one column per hidden unit.
 
     ``weights`` maps the names in WEIGHT_ROWS to (H,) arrays (and ``b_2`` to a number, shown in the
-    title). Colours are fixed to [-limit, limit] so a change of colour is a change of weight.
+    title). Colours are fixed to [-limit, limit] so a change of colour is a change of weight (4.5: the
+    largest generated weight over the explorer's whole range of u is about 4.2).
     Returns ``(image, title)``.
     """
     image = ax.imshow(weight_matrix(weights), aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
