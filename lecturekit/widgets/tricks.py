@@ -128,6 +128,8 @@ def leaky_dashboard(**defaults) -> Dashboard:
     (g_plain,) = ax_grad.plot([0], [0], color=plots.PLAIN, ls="--", lw=1.5, label="α = 1 (plain RNN)")
     (g_leaky,) = ax_grad.plot([0], [0], color=plots.LEAKY, lw=2, label="leaky")
     ax_grad.axhline(np.log10(tricks.REACH_LEVEL), color="0.6", lw=0.8, ls=":", zorder=1)  # behind the curves
+    ax_grad.text(0.01, np.log10(tricks.REACH_LEVEL), f"{tricks.REACH_LEVEL:g}", color="0.45", fontsize=7, va="top",
+                 transform=ax_grad.get_yaxis_transform(), zorder=1)
     ax_grad.set_xlabel("t")
     ax_grad.set_ylabel("log10 ||dz_T / dz_t||")
     ax_grad.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8, frameon=False)
