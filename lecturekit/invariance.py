@@ -27,7 +27,7 @@ def equivariance_gap(x, w, t: int, stride: int = 1) -> tuple[float, float]:
     Compares ``f(tau_t x)`` with ``tau_u f(x)``, u = t // stride (the output shift that would match),
     for ``f = corr1d(., w, stride)`` on x (L,). Returns ``(inside, border)``: the largest absolute
     difference over the outputs whose windows see only real samples of both, and over the outputs
-    near the end that read zeros shifted in (0.0 when there are none). ``inside`` is 0 up to rounding
+    near the end that read zeros shifted in (nan when there are none). ``inside`` is 0 up to rounding
     exactly when ``stride`` divides ``t``.
     """
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
@@ -38,7 +38,8 @@ def equivariance_gap(x, w, t: int, stride: int = 1) -> tuple[float, float]:
     gap = np.abs(corr1d(shift(x, t), w, stride) - shift(corr1d(x, w, stride), u))  # (o,)
     i = np.arange(len(gap))
     inside = (i * stride + len(w) - 1 < len(x) - t) & (i < len(gap) - u)   # no zero came into these
-    return float(gap[inside].max(initial=0.0)), float(gap[~inside].max(initial=0.0))
+    border = float(gap[~inside].max()) if (~inside).any() else float("nan")   # no border outputs: no gap to show
+    return float(gap[inside].max(initial=0.0)), border
 
 
 #: the pooling functions the detector offers, by name (L2 is L_p pooling with p = 2)
@@ -89,7 +90,8 @@ class ShiftErrors:
     equivariance: np.ndarray  # (S,) ||f(T x) - T f(x)|| / ||f(x)|| for f = corr2d: 0, equivariant
     conv_change: np.ndarray  # (S,) ||f(T x) - f(x)|| / ||f(x)|| for f = corr2d: not invariant
     windows: tuple[int, ...]  # pooling windows (and strides), in pixels of the feature map
-    pooled_change: np.ndarray  # (len(windows), S) the same for f = pool_window(relu(corr2d))
+    pooled_change: np.ndarray  # (len(windows), S) the same for g = pool_window(relu(corr2d - threshold))
+    unpooled_change: np.ndarray  # (S,) the same for the detector without pooling, relu(corr2d - threshold)
     global_change: np.ndarray  # (S,) the same for global pooling: 0, invariant
 
 def _relative_change(a: np.ndarray, b: np.ndarray) -> float:
@@ -129,18 +131,20 @@ def shift_errors(images, template, shifts, windows, *, pool: str = "max", thresh
     a = np.maximum(f - threshold, 0.0)
     pooled = [pool_fn(a, (k, k)) for k in windows]
     pooled_global = pool_fn(a.reshape(len(a), -1))
-    equi, change, glob = [], [], []
+    equi, change, glob, unpooled = [], [], [], []
     pooled_change = np.zeros((len(windows), len(shifts)))
     for j, tau in enumerate(shifts):
         f_shifted = features(shift(x, (0, tau)))
         equi.append(_relative_change(f_shifted, shift(f, (0, tau))))
         change.append(_relative_change(f_shifted, f))
         a_shifted = np.maximum(f_shifted - threshold, 0.0)
+        unpooled.append(_relative_change(a_shifted, a))
         for i, k in enumerate(windows):
             pooled_change[i, j] = _relative_change(pool_fn(a_shifted, (k, k)), pooled[i])
         glob.append(_relative_change(pool_fn(a_shifted.reshape(len(a), -1)), pooled_global))
     return ShiftErrors(shifts=shifts, equivariance=np.array(equi), conv_change=np.array(change),
-                       windows=windows, pooled_change=pooled_change, global_change=np.array(glob))
+                       windows=windows, pooled_change=pooled_change, unpooled_change=np.array(unpooled),
+                       global_change=np.array(glob))
 
 @dataclass(frozen=True)
 class ShiftView:

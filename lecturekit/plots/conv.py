@@ -64,13 +64,22 @@ def image(ax: Axes, img, *, cmap: str = "gray", symmetric: bool = False, title: 
     return artist
 
 
-def boxes(ax: Axes, rows: np.ndarray, *, fmt: str = "{:g}", fontsize: int = 8):
-    """Numbers written into the cells of a small array (a kernel, a tiny image); returns the texts."""
-    rows = np.atleast_2d(np.asarray(rows))
+def boxes(ax: Axes, rows: np.ndarray, *, fmt: str = "{:g}", fontsize: int = 8, image=None):
+    """Numbers written into the cells of a small array (a kernel, a tiny image); returns the texts.
+
+    Each number is white on a dark cell and black on a light one: the cell's shade is read from ``image`` (the
+    ``AxesImage`` that draws ``rows``), or else from the axes' first image."""
+    rows = np.atleast_2d(np.asarray(rows, dtype=float))
+    image = image if image is not None else (ax.images[0] if ax.images else None)
     texts = []
     for (r, c), v in np.ndenumerate(rows):
+        if image is not None:
+            red, green, blue, _ = image.cmap(image.norm(v))
+            dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5      # the cell's brightness
+        else:
+            dark = abs(v) > 0.5 * (np.abs(rows).max() or 1)
         texts.append(ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=fontsize,
-                             color="white" if abs(v) > 0.5 * (np.abs(rows).max() or 1) else "black"))
+                             color="white" if dark else "black"))
     return texts
 
 

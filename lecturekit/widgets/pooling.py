@@ -148,7 +148,7 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
     ax_pooled.text(0.5, -0.02, "red: cells that changed", transform=ax_pooled.transAxes, ha="center", va="top",
                    fontsize=9, color="#e74c3c")
     e = first.errors
-    curves = plots.shift_curves(ax_curve, e.shifts, {"no pooling": e.conv_change, "pool over windows": e.pooled_change[0],
+    curves = plots.shift_curves(ax_curve, e.shifts, {"no pooling": e.unpooled_change, "pool over windows": e.pooled_change[0],
                                                      "global pool": e.global_change},
                                 styles={"no pooling": {"color": "0.5"}, "global pool": {"color": "#8e44ad"}})
     ax_curve.set_ylim(-0.05, 1.85)  # room for the legend above the curves (which end near sqrt(2))

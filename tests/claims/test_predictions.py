@@ -74,3 +74,9 @@ def test_08_log_sum_exp_sends_its_gradient_equally_as_beta_goes_to_0():
     np.testing.assert_allclose(pooling.lse_pool_grad(z, 1e-6), np.full(5, 0.2), atol=1e-6)
     assert pooling.lse_pool_grad(z, 1e-6).sum() == pytest.approx(1.0)
     assert ex08.lse_gradient_small_beta.reference == "equally to every input"
+
+
+
+def test_07_a_wavenet_block_is_the_fewest_dilations_for_1024_samples_1_to_512():
+    assert ex07._fewest_dilations(1024) == [2 ** k for k in range(10)]
+    assert wiring.receptive_field([(2, 1, d) for d in ex07._fewest_dilations(1024)]) == 1024
