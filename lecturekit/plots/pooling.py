@@ -12,7 +12,6 @@ import math
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.colors import TwoSlopeNorm
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 #: one colour per quantity, shared by every pooling figure
@@ -106,27 +105,27 @@ def shift_curves(ax: Axes, shifts, curves: dict[str, np.ndarray], *, styles: dic
     return lines
 
 
-def detection_row(axes, detection, *, label: str = ""):
-    """The stages of conv -> ReLU -> pool side by side on four axes: the image, the correlation
-    with the template (red above the threshold, blue below), the activation relu(corr - threshold)
-    and the pooled map.
+def detection_row(axes, detection, *, image_name: str = "x"):
+    """The stages of conv -> ReLU -> pool side by side on four axes: the image (bright motifs on dark, as in
+    notebook 06), the correlation with the template (the threshold drawn as a red contour), the activation
+    relu(corr - threshold) and the pooled map. ``image_name`` names the image in the titles ("x", "τ(x)").
 
     ``detection`` has attributes ``image``, ``correlation``, ``threshold``, ``activation``,
     ``pooled``, ``pool`` and ``window`` (as returned by ``lecturekit.pooling.detect``). Returns the
     four images.
     """
     c, t = detection.correlation, detection.threshold
-    # white at the threshold, red above it and blue below, each side over its own range
-    centred = TwoSlopeNorm(vcenter=t, vmin=min(float(c.min()), t - 1e-9), vmax=max(float(c.max()), t + 1e-9))
     peak = float(detection.activation.max()) or 1.0
-    prefix = f"{label}: " if label else ""
-    return [
-        feature_map(axes[0], detection.image, title=f"{prefix}image x", cmap="gray_r"),
-        feature_map(axes[1], c, title=f"corr2d(x, w): red above {t:g}", cmap="RdBu_r", norm=centred),
-        feature_map(axes[2], detection.activation, title=f"relu(corr2d(x, w) − {t:g})", vmin=0, vmax=peak),
+    images = [
+        feature_map(axes[0], detection.image, title=f"image {image_name}", cmap="gray"),
+        feature_map(axes[1], c, title=f"corr2d({image_name}, w); red line: {t:g}", cmap="viridis"),
+        feature_map(axes[2], detection.activation, title=f"relu(corr2d({image_name}, w) − {t:g})", vmin=0, vmax=peak),
         feature_map(axes[3], detection.pooled, vmin=0, vmax=peak,
                     title=f"{detection.pool} pool, {detection.window}×{detection.window} windows"),
     ]
+    if c.min() < t < c.max():
+        axes[1].contour(c, levels=[t], colors="red", linewidths=1.2)   # where the correlation passes the threshold
+    return images
 
 
 def window_borders(ax: Axes, shape: tuple[int, int], window: int, *, lines=None):

@@ -68,7 +68,7 @@ def exponent_explorer(z=pooling.EXAMPLE_ACTIVATIONS, **defaults) -> Dashboard:
 
     lp_bars = plots.gradient_bars(ax_lp_grad, first.lp_grad, z)
     lse_bars = plots.gradient_bars(ax_lse_grad, first.lse_grad, z)
-    ax_lp.set_title(r"$L_p$ pooling:  $y = (\Sigma_n\, z_n^{\,p})^{1/p}$", fontsize=11)
+    ax_lp.set_title(r"$L_p$ pooling:  $y = (\Sigma_n\, |z_n|^{\,p})^{1/p}$", fontsize=11)
     ax_lse.set_title(r"log-sum-exp pooling:  $y = \beta^{-1} \log\, \Sigma_n\, e^{\beta z_n}$", fontsize=11)
     ax_lp_grad.set_title(r"$\partial y / \partial z_n$ of $L_p$ pooling", fontsize=11)
     ax_lse_grad.set_title(r"$\partial y / \partial z_n$ of log-sum-exp: softmax$(\beta z)_n$", fontsize=11)
@@ -94,7 +94,7 @@ def exponent_explorer(z=pooling.EXAMPLE_ACTIVATIONS, **defaults) -> Dashboard:
         for bars, grad, ax in ((lp_bars, r.lp_grad, ax_lp_grad), (lse_bars, r.lse_grad, ax_lse_grad)):
             for bar, g in zip(bars, grad):
                 bar.set_height(g)
-            shares[ax].set_text(f"{100 * grad.max() / grad.sum():.0f}% to the largest")
+            shares[ax].set_text(f"largest input: {100 * grad.max() / grad.sum():.0f}% of the summed gradient")
 
     dynamic = [*markers, *labels, *lp_bars, *lse_bars, *shares.values()]  # every axis limit above is fixed
     return Dashboard(specs, compute=compute, draw=draw, figure=fig, columns=2, dynamic=dynamic)
@@ -135,7 +135,7 @@ def shift_explorer(image=None, **defaults) -> Dashboard:
     fig = new_figure(13, 3.6)
     ax_image, ax_act, ax_pooled, ax_curve = fig.subplots(1, 4, width_ratios=(1, 1, 1, 1.4))
     peak = max(first.original.score, 1e-9)
-    image_art = plots.feature_map(ax_image, first.shifted.image, cmap="gray_r",
+    image_art = plots.feature_map(ax_image, first.shifted.image, cmap="gray",
                                   vmin=float(x.min()), vmax=float(x.max()))
     ax_image.set_title("τ(x): the image, shifted left by τ", fontsize=10)
     act_art = plots.feature_map(ax_act, first.shifted.activation, vmin=0, vmax=peak)
