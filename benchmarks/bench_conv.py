@@ -64,7 +64,7 @@ def bench_slider_moves(repeats: int = 20) -> None:
         ("07 arithmetic diagram, play step 0 <-> 1", footprint_explorer(play=True, stride=2), "output", [0, 1]),
         ("07 2-D grid, output 0 <-> 4", grid_diagram(stride=2, padding=1), "output", [0, 4]),
         ("07 2-D grid, dilation 1 <-> 2", grid_diagram(stride=1, padding=2), "dilation", [1, 2]),
-        ("07 stack builder, pattern", stack_builder(), "pattern", ["stride 2", "dilation 1, 2, 4, 8"]),
+        ("07 stack builder, pattern", stack_builder(), "pattern", ["stride 2", "dilations 1, 2, 4, ..."]),
         ("07 stack builder, 4 <-> 5 layers (new x range)", stack_builder(), "layers", [4, 5]),
     ]
     print(f"one slider move in the kernel (compute + draw + PNG), median of {repeats}:")

@@ -179,9 +179,9 @@ def grid_wiring(size: int, kernel: int, stride: int = 1, padding: int = 0, dilat
 STACK_PATTERNS = {
     "dense (s=1, d=1)": lambda l: (1, 1),
     "stride 2": lambda l: (2, 1),
-    "dilation 1, 2, 4, 8": lambda l: (1, 2 ** l),
-    "dilation 2, 2, 2, 2": lambda l: (1, 2),
-    "dilation 3, 3, 3, 3": lambda l: (1, 3),
+    "dilations 1, 2, 4, ...": lambda l: (1, 2 ** l),
+    "dilations 2, 2, 2, ...": lambda l: (1, 2),
+    "dilations 3, 3, 3, ...": lambda l: (1, 3),
 }
 
 @dataclass

@@ -24,7 +24,7 @@ GRID_SLIDERS = {
 STACK_SLIDERS = {
     "layers": IntSliderSpec(min=1, max=5, value=3, description="layers"),
     "kernel": IntSliderSpec(min=2, max=3, value=3, description="kernel k"),
-    "pattern": ChoiceSpec(options=tuple(wiring.STACK_PATTERNS), value="dilation 1, 2, 4, 8", description="stack"),
+    "pattern": ChoiceSpec(options=tuple(wiring.STACK_PATTERNS), value="dilations 1, 2, 4, ...", description="stack"),
 }
 
 
