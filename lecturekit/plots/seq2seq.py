@@ -61,7 +61,46 @@ def accuracy_by_length(ax: Axes, curves: dict[str, tuple[np.ndarray, np.ndarray]
     ax.set_xlabel("source length (characters)")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="best", fontsize=9)          # where it covers the fewest points
     if title is not None:
         ax.set_title(title, fontsize=11)
     return lines
+
+
+def architecture(ax: Axes, *, attention: bool, source: str = "x₁ x₂ x₃ x₄", target: str = "y₁ y₂ y₃"):
+    """The encoder-decoder drawn as boxes: the encoder's states h_j over the source, the decoder's s_i writing the
+    target. Without attention the decoder starts from the encoder's final state and sees nothing else; with
+    attention, each decoder step also reads a context c_i, a weighted mean over every annotation h_j."""
+    ax.set_axis_off()
+    xs, ys = source.split(), target.split()
+    enc_x, dec_x = list(range(len(xs))), [len(xs) + 0.8 + i for i in range(len(ys))]
+    ax.set_xlim(-0.7, dec_x[-1] + 0.7)
+    ax.set_ylim(-0.6, 2.6)
+    box = dict(boxstyle="round,pad=0.3", fc="white", ec="0.3")
+    enc = dict(boxstyle="round,pad=0.3", fc="#d6eaf8", ec="#2e86c1")
+    dec = dict(boxstyle="round,pad=0.3", fc="#fdebd0", ec="#e67e22")
+    arrow = dict(arrowstyle="-|>", color="0.3", lw=1.0, shrinkA=10, shrinkB=10)
+    for j, (x, name) in enumerate(zip(enc_x, xs)):
+        ax.text(x, 0, name, ha="center", va="center", bbox=box, fontsize=10)
+        ax.text(x, 1, f"h{chr(0x2081 + j)}", ha="center", va="center", bbox=enc, fontsize=10)
+        ax.annotate("", (x, 1), (x, 0), arrowprops=arrow)
+        if j:
+            ax.annotate("", (x, 1), (x - 1, 1), arrowprops=arrow)
+    for i, (x, name) in enumerate(zip(dec_x, ys)):
+        ax.text(x, 1, f"s{chr(0x2081 + i)}", ha="center", va="center", bbox=dec, fontsize=10)
+        ax.text(x, 2, name, ha="center", va="center", bbox=box, fontsize=10)
+        ax.annotate("", (x, 2), (x, 1), arrowprops=arrow)
+        ax.annotate("", (x, 1), (x - (1.8 if i == 0 else 1), 1), arrowprops=arrow)
+    ax.text((enc_x[-1] + dec_x[0]) / 2, 1.12, "final state", ha="center", va="bottom", fontsize=8, color="0.35")
+    if attention:
+        i = len(ys) - 1                                       # one decoder step's context, drawn once
+        c = (dec_x[i] - 0.55, -0.05)                          # below the decoder, clear of the other boxes
+        ax.text(*c, f"c{chr(0x2081 + i)} = Σ α h", ha="center", va="center", bbox=dict(boxstyle="round,pad=0.3",
+                fc="#e8daef", ec="#7d3c98"), fontsize=9)
+        for j, x in enumerate(enc_x):
+            ax.annotate("", c, (x, 1), arrowprops=dict(arrowstyle="-", color="#7d3c98", lw=0.8, ls="--",
+                                                        shrinkA=10, shrinkB=12))
+        ax.annotate("", (dec_x[i], 1), c, arrowprops=dict(arrow, color="#7d3c98"))
+        ax.set_title("with attention: every decoder step also reads a weighted mean of all the h_j", fontsize=10)
+    else:
+        ax.set_title("without attention: the final state is all the decoder gets", fontsize=10)
