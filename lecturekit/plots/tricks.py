@@ -36,9 +36,12 @@ def loss_surface(ax: Axes, ws, bs, log10_loss, *, vmin: float = -4.0, vmax: floa
     return image
 
 
-def descent_path(ax: Axes, w, b, *, label: str | None = None, **kwargs):
-    """A gradient-descent path in the (w, b) plane with its end marked; returns ``(line, end)``."""
-    (line,) = ax.plot(w, b, marker=".", ms=3, lw=1.2, label=label, **kwargs)
+def descent_path(ax: Axes, w, b, *, label: str | None = None, lw: float = 1.2, ms: float = 3, **kwargs):
+    """A gradient-descent path in the (w, b) plane with its end marked; returns ``(line, end)``.
+
+    Draw a path that another may coincide with wider (``lw``, ``ms``), under the other one, so that both stay visible.
+    """
+    (line,) = ax.plot(w, b, marker=".", ms=ms, lw=lw, label=label, **kwargs)
     (end,) = ax.plot(w[-1:], b[-1:], "o", ms=7, mec="white", color=line.get_color())
     return line, end
 

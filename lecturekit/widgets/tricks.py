@@ -4,6 +4,7 @@ leaky integration, three initialisations, and the step size of Euler's method.""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import clipping, odes, tricks
 from ..plots import tricks as plots
@@ -44,7 +45,8 @@ def clipping_dashboard(setting: clipping.CliffSetting = clipping.CLIFF, **defaul
     wall = int(np.argmax(free.grad_norm[:, 0]))       # the unclipped run's largest gradient: it stands on the wall
     ax_surf.annotate("wall", (free.w[wall, 0], free.b[wall, 0]), xytext=(2.6, -1.2), color="white", fontsize=9,
                      ha="center", arrowprops=dict(arrowstyle="->", color="white", lw=1), zorder=1.5)  # under the paths
-    plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.NO_CLIP, label="no clipping")
+    # wide, so that the clipped path stays visible inside it where the two coincide
+    plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.NO_CLIP, label="no clipping", lw=4, ms=7)
     clip_path = plots.descent_path(ax_surf, free.w[:, 0], free.b[:, 0], color=plots.CLIP, label="clipped")
     ax_surf.set_xlim(SURFACE_W[0], SURFACE_W[-1])
     ax_surf.set_ylim(SURFACE_B[0], SURFACE_B[-1])
@@ -109,6 +111,14 @@ GRAD_FLOOR = -16.0
 LEAKY_DECADES = 2.0
 
 
+def _pair(name: str, values) -> str:
+    """Two eigenvalues in words: 'μ = 0.952 ± 0.030i' for a conjugate pair, 'μ = 1.05, 0.95' for two real ones."""
+    a, b = complex(values[0]), complex(values[1])
+    if abs(a.imag) > 5e-4:
+        return f"{name} = {a.real:.3f} ± {abs(a.imag):.3f}i"
+    return f"{name} = {a.real:.3f}" if abs(a - b) < 5e-4 else f"{name} = {a.real:.3f}, {b.real:.3f}"
+
+
 def leaky_dashboard(**defaults) -> Dashboard:
     """Leaky integration z_t = (1 - α) z_(t-1) + α g(W z_(t-1)), W = scale * R(angle), against α = 1."""
     specs = with_defaults(LEAKY_SLIDERS, defaults)
@@ -123,7 +133,7 @@ def leaky_dashboard(**defaults) -> Dashboard:
     (one,) = ax_eig.plot([1], [0], "k+", ms=10)  # drawn over the paths that end there: listed as dynamic
     # legends outside the axes, where no moving curve or point can cross them (they stay in the background)
     ax_eig.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7, frameon=False)
-    ax_eig.set_title("eigenvalues move towards 1")
+    ax_eig.set_title("eigenvalues move towards 1\n", fontsize=10)
 
     (g_plain,) = ax_grad.plot([0], [0], color=plots.PLAIN, ls="--", lw=1.5, label="α = 1 (plain RNN)")
     (g_leaky,) = ax_grad.plot([0], [0], color=plots.LEAKY, lw=2, label="leaky")
@@ -144,6 +154,7 @@ def leaky_dashboard(**defaults) -> Dashboard:
     def draw(r: tricks.LeakyExploration) -> None:
         lam.set_offsets(np.column_stack([r.eigenvalues.real, r.eigenvalues.imag]))
         mu.set_offsets(np.column_stack([r.effective.real, r.effective.imag]))
+        ax_eig.set_title(f"eigenvalues move towards 1\n{_pair('μ', r.effective)}", fontsize=10)  # the two μ often overlap
         for line, ev in zip(paths, r.eigenvalues):
             line.set_data([ev.real, 1.0], [ev.imag, 0.0])
         t = np.arange(len(r.log10_grad_leaky))
@@ -162,7 +173,7 @@ def leaky_dashboard(**defaults) -> Dashboard:
         ax_state.set_ylim(*ladder_range(np.r_[r.log10_state_plain, r.log10_state_leaky], minimum=LEAKY_DECADES,
                                         floor=GRAD_FLOOR))
 
-    dynamic = [lam, mu, *paths, one, g_plain, g_leaky, ax_grad.title, z_plain, z_leaky]
+    dynamic = [lam, mu, *paths, one, ax_eig.title, g_plain, g_leaky, ax_grad.title, z_plain, z_leaky]
     return Dashboard(specs, compute=tricks.explore_leaky, draw=draw, figure=fig, columns=3, dynamic=dynamic)
 
 
@@ -199,7 +210,10 @@ def init_dashboard(n: int = 100, seed: int = 0, **defaults) -> Dashboard:
     axes[0].set_ylabel("Im λ")
     identity_note = axes[2].text(0.5, 0.08, "", transform=axes[2].transAxes, ha="center", fontsize=8)
     ax_grad = axes[3]
-    lines = {kind: ax_grad.plot([0], [0], color=plots.INIT_COLOURS[kind], lw=1.5, label=kind)[0]
+    # the orthogonal curve wide and underneath: in the linear case the identity's equals it, and runs inside it
+    widths = {"orthogonal": 4.0}
+    lines = {kind: ax_grad.plot([0], [0], color=plots.INIT_COLOURS[kind], lw=widths.get(kind, 1.5), label=kind,
+                                zorder=2 if kind in widths else 2.5)[0]
              for kind in tricks.INIT_KINDS}
     ax_grad.axhline(0, color="0.6", lw=0.8, zorder=1)  # behind the curves (drawn over it on every move)
     ax_grad.set_xlabel("t")
@@ -255,9 +269,13 @@ def euler_dashboard(**defaults) -> Dashboard:
     grids = {m: odes.stability_grid(m, re=(-12.0, 3.0), im=(-12.0, 12.0), resolution=301) for m in odes.METHODS}
     plots.stability_region(ax_hl, *grids["euler"], color=plots.STABLE, label="Euler: |1 + hλ| < 1")
     plots.stability_region(ax_hl, *grids["rk4"], color="#2e86c1", filled=False, label="RK4: |R(hλ)| < 1")
-    hl_points = ax_hl.scatter([0, 0], [0, 0], s=60, color="k", zorder=4, label="hλ")
+    hl_points = ax_hl.scatter([0, 0], [0, 0], s=60, color="k", zorder=4)
     ax_hl.set_aspect("equal", adjustable="box")
-    ax_hl.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=7, frameon=False)
+    # the points take the verdict's colour: the legend shows both (a static entry cannot follow the points)
+    handles, _ = ax_hl.get_legend_handles_labels()
+    handles += [Line2D([], [], ls="", marker="o", color=c, label=f"hλ, {v}")
+                for c, v in ((plots.STABLE, "stable"), (plots.DIVERGING, "diverging"))]
+    ax_hl.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7, frameon=False)
 
     (exact_line,) = ax_phase.plot([0], [0], color="k", lw=1.2, label="exact, exp(tA) z_0")
     (step_line,) = ax_phase.plot([0], [0], marker="o", ms=3, lw=0.8, color=plots.LEAKY, label="steps")

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from lecturekit import clipping, odes, recurrence, tricks
+from lecturekit.widgets.tricks import CLIPPING_SLIDERS
 
 GRID = np.round(np.arange(0.1, 12.01, 0.05), 2)
 
@@ -15,6 +16,12 @@ GRID = np.round(np.arange(0.1, 12.01, 0.05), 2)
 @pytest.fixture(scope="module")
 def sweep():
     return clipping.cliff_descent([np.inf, 0.03, *GRID])
+
+
+@pytest.fixture(scope="module")
+def slider():
+    thresholds = np.array(CLIPPING_SLIDERS["threshold"].values())
+    return thresholds, clipping.cliff_descent([np.inf, *thresholds])
 
 
 def _crossed(loss):
@@ -33,6 +40,12 @@ def test_for_w_above_1_and_a_small_b_the_unit_has_two_stable_fixed_points():
     assert (np.sign(g[:-1]) != np.sign(g[1:])).sum() == 1
 
 
+def test_plain_descent_starts_on_the_plateau_and_crosses_the_wall_downwards_between_steps_3_and_4(sweep):
+    loss = sweep.loss[:, 0]
+    assert round(loss[0], 1) == 3.1 and loss[:4].min() > 2.5
+    assert round(loss[4], 2) == 0.02 and loss[4:19].max() < 0.03
+
+
 def test_plain_descent_reaches_the_wall_at_step_18_with_gradient_10_5_and_is_thrown_2_1_onto_the_plateau(sweep):
     norm, loss = sweep.grad_norm[:, 0], sweep.loss[:, 0]
     assert int(np.argmax(norm)) == 18 and round(norm.max(), 1) == 10.5
@@ -42,18 +55,32 @@ def test_plain_descent_reaches_the_wall_at_step_18_with_gradient_10_5_and_is_thr
     assert 0.005 < norm[19:].min() and norm[19:].max() < 0.012          # "the gradient about 0.01"
 
 
-def test_every_threshold_but_0_95_to_1_05_crosses_the_wall_in_one_step(sweep):
-    crossed = {t for k, t in enumerate(GRID) if _crossed(sweep.loss[:, k + 2])}
-    assert set(GRID) - crossed == {0.95, 1.0, 1.05}
-    assert _crossed(sweep.loss[:, 1])                                   # 0.03 too
+def test_every_slider_threshold_but_1_is_thrown_back_up_across_the_wall(slider):
+    thresholds, runs = slider
+    escaped = [t for k, t in enumerate(thresholds) if not _crossed(runs.loss[:, k + 1])]
+    assert escaped == [1.0]
 
 
-def test_from_0_1_to_8_the_run_comes_back_and_from_9_on_it_stays_on_the_plateau(sweep):
-    final = dict(zip(GRID, sweep.loss[-1, 2:]))
-    assert all(final[t] < 1e-4 for t in GRID if t <= 8.0)
-    assert all(final[t] > 1.0 for t in GRID if t >= 9.0)
-    longest = dict(zip(GRID, np.hypot(np.diff(sweep.w[:, 2:], axis=0), np.diff(sweep.b[:, 2:], axis=0)).max(0)))
-    assert longest[9.0] == pytest.approx(0.2 * 9.0) and longest[8.0] == pytest.approx(0.2 * 8.0)
+def test_on_a_grid_of_0_01_the_thresholds_that_escape_are_scattered():
+    grid = np.round(np.arange(0.3, 2.0001, 0.01), 2)
+    runs = clipping.cliff_descent([np.inf, *grid])
+    escaped = [float(t) for k, t in enumerate(grid) if not _crossed(runs.loss[:, k + 1])]
+    assert escaped[:3] == [0.54, 0.68, 0.72] and escaped[-2:] == [1.21, 1.28]
+    assert not set(escaped) & {1.01, 1.02, 1.03, 1.04}
+    assert 0.55 not in escaped and 1.0 in escaped                        # crossing ones between them
+
+
+def test_on_the_slider_0_063_to_6_3_come_back_7_9_slowly_and_from_10_on_stay_on_the_plateau(slider):
+    thresholds, runs = slider
+    final = dict(zip(np.round(thresholds, 3), runs.loss[-1, 1:]))
+    crawl = [t for t in final if t <= 0.051]
+    assert len(crawl) == 3 and all(round(final[t], 3) in (0.004, 0.006, 0.011) for t in crawl)
+    assert all(final[t] < 1e-4 for t in final if 0.06 < t < 6.4)
+    assert round(final[7.943], 3) == 0.008
+    assert all(round(final[t], 1) == 3.2 for t in final if t >= 10)
+    longest = np.hypot(np.diff(runs.w[:, 1:], axis=0), np.diff(runs.b[:, 1:], axis=0)).max(0)
+    np.testing.assert_allclose(longest[thresholds <= 10.0], 0.2 * thresholds[thresholds <= 10.0], rtol=1e-9)
+    assert round(longest[list(np.round(thresholds, 3)).index(7.943)], 1) == 1.6
 
 
 def test_above_10_5_clipping_never_acts(sweep):
@@ -124,3 +151,28 @@ def test_euler_diverges_at_h_0_25_for_lambda_minus_0_5_plus_2i_and_for_every_h_f
     assert abs(1 + 0.2 * lam) < 1 < abs(1 + 0.25 * lam)
     assert -2 * lam.real / abs(lam) ** 2 == pytest.approx(1 / 4.25)
     assert all(abs(1 + h * 2j) > 1 for h in (1e-6, 0.01, 0.1, 1.0))
+
+
+def test_the_leaky_reach_grows_by_minus_ln_lambda_over_alpha_1_minus_re_lambda_about_1_over_alpha_here_only():
+    def factor(lam, alpha):                                       # reach of the leaky step over the plain one, times alpha
+        return alpha * np.log(abs(lam)) / np.log(abs(1 - alpha + alpha * lam))
+
+    for lam, times in ((0.6 * np.exp(1j * np.pi / 6), 1.06), (0.9, 1.05), (0.1, 2.56), (-0.5, 0.46)):
+        assert factor(lam, 0.005) == pytest.approx(-np.log(abs(lam)) / (1 - np.real(lam)), rel=0.01)
+        assert round(factor(lam, 0.001), 2) == pytest.approx(times, abs=0.01)
+    assert round(factor(0.1, 0.001), 1) == 2.6 and round(factor(-0.5, 0.001), 2) == 0.46
+
+
+def test_an_eigenvalue_outside_the_circle_stays_outside_only_right_of_1():
+    for lam, alpha, modulus in ((1.5, 0.1, 1.05), (-1.5, 0.1, 0.75), (1.5j, 0.1, 0.91), (1.5 * np.exp(1j * np.pi / 3), 0.1, 0.98)):
+        mu = 1 - alpha + alpha * lam
+        assert round(abs(mu), 2) == modulus
+        assert abs(mu) ** 2 == pytest.approx(1 + 2 * alpha * (np.real(lam) - 1) + alpha ** 2 * abs(lam - 1) ** 2)
+    rng = np.random.default_rng(0)
+    lams = 1.05 + 3 * rng.random(2000) * np.exp(2j * np.pi * rng.random(2000))
+    lams = lams[np.abs(lams) > 1]
+    for alpha in (0.5, 0.1, 0.01):
+        mu = np.abs(1 - alpha + alpha * lams)
+        assert np.all(mu[lams.real >= 1] > 1)                              # right of 1: always outside
+    tiny = np.abs(1 - 1e-4 + 1e-4 * lams)
+    assert np.all(tiny[lams.real < 1 - 1e-3] < 1)                           # left of 1: inside for a small alpha
