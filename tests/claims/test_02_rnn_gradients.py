@@ -110,12 +110,14 @@ def test_for_W_sI_the_saturated_factor_stays_below_1_for_every_s_above_1():
         assert s * (1 - z ** 2) < 1
 
 
-def test_at_modulus_2_5_tanh_vanishes_near_0_90_and_180_degrees_and_at_45_and_135_and_propagates_elsewhere():
-    vanishing = {a for a in range(0, 181, 5) if recurrence.explore(2.5, a, 200, "tanh").regime == "vanishing"}
-    near = {a for a in range(0, 181, 5) if min(abs(a - c) for c in (0, 90, 180)) <= 15}
-    assert vanishing == near | {45, 135}
-    others = {recurrence.explore(2.5, a, 200, "tanh").regime for a in set(range(0, 181, 5)) - vanishing}
-    assert others == {"propagating"}
+def test_at_modulus_2_5_tanh_vanishes_within_18_degrees_of_0_90_180_and_at_isolated_angles_and_propagates_elsewhere():
+    bands = set(range(0, 19)) | set(range(71, 109)) | set(range(161, 181))
+    for T, isolated in ((200, {34, 45, 56, 124, 135, 146}), (100, {45, 135})):
+        regimes = {a: recurrence.explore(2.5, a, T, "tanh").regime for a in range(0, 181)}
+        vanishing = {a for a, r in regimes.items() if r == "vanishing"}
+        assert vanishing - isolated == (bands if T == 200 else bands - {71, 161})
+        assert vanishing & isolated == isolated
+        assert {r for a, r in regimes.items() if a not in vanishing} == {"propagating"}
     assert recurrence.explore(2.5, 0, 100, "tanh").regime == "vanishing"     # the explorer's item 4 (T = 100)
     assert recurrence.explore(2.5, 30, 100, "tanh").regime == "propagating"
 
