@@ -27,9 +27,12 @@ def gate_heatmap(ax: Axes, values, *, title: str = "", vmin: float = 0.0, vmax: 
     return image
 
 
-def mark_steps(ax: Axes, steps, *, color: str = "white", label: str | None = None):
-    """Dashed vertical lines at the given time steps (the adding problem's markers); returns the lines."""
-    return [ax.axvline(s, color=color, ls="--", lw=1.2, label=label if k == 0 else None)
+def mark_steps(ax: Axes, steps, *, color: str = "k", label: str | None = None):
+    """A small triangle above the axes at each of the given time steps (the adding problem's markers),
+    outside the picture so that it covers none of it (a line through a heatmap hides the column it marks);
+    returns the markers."""
+    return [ax.plot(s, 1.0, "v", color=color, ms=6, clip_on=False, transform=ax.get_xaxis_transform(),
+                    label=label if k == 0 else None)[0]
             for k, s in enumerate(steps)]
 
 

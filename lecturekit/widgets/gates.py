@@ -64,7 +64,7 @@ def gates_figure(cell: cells.LSTMCell | cells.GRUCell, x: torch.Tensor, *, marke
     """Heatmaps of a cell's gates while it reads one sequence x (T, input_size).
 
     LSTM: f_t, i_t, o_t and c_t; GRU: z_t, r_t and h_t (the values of :func:`lecturekit.gates.gate_values`).
-    ``markers`` are time steps (1-based) to mark with dashed lines; ``units`` the hidden units to
+    ``markers`` are time steps (1-based) to mark with triangles above the panels; ``units`` the hidden units to
     show, a list of indices (None: all).
     """
     if isinstance(cell, cells.LSTMCell):
@@ -86,8 +86,8 @@ def gates_figure(cell: cells.LSTMCell | cells.GRUCell, x: torch.Tensor, *, marke
             ticks = range(0, len(shown), max(1, len(shown) // 8))
             ax.set_yticks(list(ticks), [str(shown[k]) for k in ticks])
         fig.colorbar(image, ax=ax, pad=0.01, aspect=8)
-        plots.mark_steps(ax, markers, color="white" if cmap == "viridis" else "k")
-    axes[-1].set_xlabel("step t (dashed: the marked steps)")
+        plots.mark_steps(ax, markers)
+    axes[-1].set_xlabel("step t (triangles above each panel: the marked steps)")
     if title:
         fig.suptitle(title, fontsize=11)
     return fig

@@ -28,7 +28,8 @@ class LossMonitor(Dashboard):
     names : the curves, one per model, in legend order.
     steps : the x-axis's right end to start with (it grows if training runs longer).
     ylabel : the loss's name on the y-axis (a log axis), e.g. "MSE (log scale)".
-    baseline, baseline_label : an optional dotted horizontal line, e.g. what predicting the mean scores.
+    baseline, baseline_label : an optional dashed horizontal line, e.g. what predicting the mean scores,
+        drawn over the curves (a curve that stays at the baseline would hide it).
     labels, colours : optional name -> legend text / colour (the names and matplotlib's cycle otherwise).
     window : the moving average's width, in steps.
     ylim : the y-range to start with; the top grows if a curve starts above it.
@@ -49,7 +50,7 @@ class LossMonitor(Dashboard):
                                        color=colours.get(name), lw=1.5)
                       for name in names}
         if baseline is not None:
-            self.lines["baseline"] = self.ax.axhline(baseline, color="0.3", ls=":", lw=1.2,
+            self.lines["baseline"] = self.ax.axhline(baseline, color="k", ls=(0, (2, 2)), lw=1.2, zorder=3,
                                                      label=baseline_label or None)
         self.ax.set_ylim(*ylim)
         if steps:

@@ -127,3 +127,32 @@ def test_the_grus_update_gate_is_near_1_after_the_first_marker_lower_before_it_a
     z = z[:, z.mean(0).argsort(descending=True)[:8]]
     assert z[marked[0] + 1:marked[1]].mean() > 0.97 and z[:marked[0]].mean() < z[marked[0] + 1:marked[1]].mean() - 0.03
     assert z[marked].min() < 0.5
+
+
+def test_a_gru_update_bias_of_3_forgets_h0_in_100_steps_and_6_keeps_three_quarters():
+    moved = {}
+    for seed in range(5):
+        g = torch.Generator().manual_seed(seed)
+        h0 = torch.full((1, 16), 0.5, dtype=torch.float64)
+        xs = torch.randn(100, 1, 4, generator=g, dtype=torch.float64)
+        for b_z in (0.0, 3.0, 6.0):
+            torch.manual_seed(seed)
+            gru = cells.GRUCell(4, 16).double()
+            with torch.no_grad():
+                gru.b_z.fill_(b_z)
+            _, h_T = cells.unroll(gru, xs, h0)
+            z = cells.trace(gru, xs, h0)["z"].mean().item()
+            moved.setdefault(b_z, []).append((h_T - h0).abs().max().item())
+            if b_z == 3.0:
+                assert round(z, 2) == 0.95 and round(1 / (1 - z)) == 20 and round(z ** 100, 3) == 0.006
+            if b_z == 6.0:
+                assert round(z, 3) == 0.997 and 300 < 1 / (1 - z) < 400 and 0.73 < z ** 100 < 0.78      # "three quarters"
+    assert 0.72 < min(moved[3.0]) and max(moved[3.0]) < 0.83
+    assert 0.76 < min(moved[0.0]) and max(moved[0.0]) < 1.12
+    assert all(0.15 < m < 0.25 for m in moved[6.0])
+
+
+def test_at_scale_2_the_tanh_rnn_changes_by_less_than_2_orders_and_the_gated_cells_lose_5_to_13():
+    for seed in range(4):
+        orders, _ = _loss_orders(recurrent_scale=2.0, seed=seed)
+        assert abs(orders["rnn"]) < 2 and 5 <= orders["gru"] <= 13 and 5 <= orders["lstm"] <= 13, (seed, orders)
