@@ -191,9 +191,9 @@ def parameter_space(ax: Axes, frequency_range, phase_range, *, frequency_limits,
 
 
 def parameter_counts(ax: Axes, layers, counts: dict[str, Sequence[float]]):
-    """Parameter counts against the number of layers D, one line per name; log-log. Returns the lines."""
+    """Parameter counts against the number of kernel blocks D, one line per name; log-log. Returns the lines."""
     lines = [ax.loglog(layers, values, marker=".", label=name)[0] for name, values in counts.items()]
-    ax.set_xlabel("number of layers D")
+    ax.set_xlabel("number of kernel blocks D")
     ax.set_ylabel("learnable parameters")
     ax.legend(fontsize=8)
     return lines
