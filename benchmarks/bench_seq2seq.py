@@ -27,7 +27,7 @@ import numpy as np
 from common import ROOT, median_ms
 from nbclient import NotebookClient
 
-from lecturekit import dates, digits, seq2seq, translation
+from lecturekit import dates, digits, translation
 from lecturekit.widgets.seq2seq import translator
 
 EDGES = [8, 11, 14, 17, 20, 24, 28, 32, 38]   # the notebook's source-length bins
@@ -40,48 +40,28 @@ def timed(fn):
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def date_models(seed: int) -> dict:
-    return {"with attention": seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32, seed=seed),
-            "without, forwards": seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, seed=seed),
-            "without, reversed": seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=True, seed=seed)}
-
-
-def digit_models(seed: int) -> dict:
-    V = len(digits.DIGITS)
-    return {"digits, with attention": seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32,
-                                                               source_vocab=V, target_vocab=V, seed=seed),
-            "digits, without": seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, source_vocab=V,
-                                               target_vocab=V, seed=seed)}
-
-
 def one_seed(seed: int, spread: dict) -> None:
-    held_out = dates.examples(2000, seed=1, split="test")
-    for name, model in date_models(seed).items():
-        target = 0.998 if model.attends else None
-        h, wall, cpu = timed(lambda: translation.fit(model, **translation.DATES_TRAINING, seed=seed,
-                                                 target_accuracy=target, progress=False))
-        ev = translation.evaluate(model, held_out)
-        b = ev.by_length(EDGES)
-        print(f"  {name:>22}: {len(h):3d} steps ({wall:4.1f} s wall, {cpu:4.1f} s CPU), exact match {ev.exact_match:.3f} "
-              f"(bins {b['exact'].min():.3f} to {b['exact'].max():.3f}), characters {ev.character_accuracy:.3f}")
-        print(f"  {'':>22}  exact by bin  " + " ".join(f"{v:.2f}" for v in b["exact"]))
-        print(f"  {'':>22}  by character  " + " ".join(f"{v:.2f}" for v in ev.per_position.mean(0)) + "  (YYYY-MM-DD)")
-        spread[f"{name}: exact match"].append(ev.exact_match)
-        spread[f"{name}: lowest bin"].append(b["exact"].min())
-        spread[f"{name}: highest bin"].append(b["exact"].max())
-        for label, cols in (("20 and dashes", [0, 1, 4, 7]), ("year's last two", [2, 3]), ("month's second", [6]),
-                            ("day's first", [8]), ("day's second", [9])):
-            spread[f"{name}: {label}"].append(ev.per_position.mean(0)[cols].min() if label == "20 and dashes"
-                                              else ev.per_position.mean(0)[cols].mean())
-        spread[f"{name}: steps"].append(len(h))
-    held_digits = digits.examples(1500, seed=1, split="test")
-    for name, model in digit_models(seed).items():
-        h, wall, cpu = timed(lambda: translation.fit(model, task=digits, **translation.DIGITS_TRAINING, seed=seed,
-                                                 progress=False))
-        ev = translation.evaluate(model, held_digits, task=digits)
+    for name, (model, task) in translation.notebook_models(seed).items():
+        (h, ev), wall, cpu = timed(lambda: translation.train_and_evaluate(model, task, seed))
+        if task is dates:
+            b = ev.by_length(EDGES)
+            print(f"  {name:>22}: {len(h):3d} steps ({wall:4.1f} s wall, {cpu:4.1f} s CPU, with evaluation), exact match "
+                  f"{ev.exact_match:.3f} (bins {b['exact'].min():.3f} to {b['exact'].max():.3f}), characters "
+                  f"{ev.character_accuracy:.3f}")
+            print(f"  {'':>22}  exact by bin  " + " ".join(f"{v:.2f}" for v in b["exact"]))
+            print(f"  {'':>22}  by character  " + " ".join(f"{v:.2f}" for v in ev.per_position.mean(0)) + "  (YYYY-MM-DD)")
+            spread[f"{name}: exact match"].append(ev.exact_match)
+            spread[f"{name}: lowest bin"].append(b["exact"].min())
+            spread[f"{name}: highest bin"].append(b["exact"].max())
+            for label, cols in (("20 and dashes", [0, 1, 4, 7]), ("year's last two", [2, 3]), ("month's second", [6]),
+                                ("day's first", [8]), ("day's second", [9])):
+                spread[f"{name}: {label}"].append(ev.per_position.mean(0)[cols].min() if label == "20 and dashes"
+                                                  else ev.per_position.mean(0)[cols].mean())
+            spread[f"{name}: steps"].append(len(h))
+            continue
         b = ev.by_length(np.append(K, K[-1] + 1))
-        print(f"  {name:>22}: {len(h):3d} steps ({wall:4.1f} s wall, {cpu:4.1f} s CPU), exact match {ev.exact_match:.3f}, "
-              f"characters {ev.character_accuracy:.3f}")
+        print(f"  {name:>22}: {len(h):3d} steps ({wall:4.1f} s wall, {cpu:4.1f} s CPU, with evaluation), exact match "
+              f"{ev.exact_match:.3f}, characters {ev.character_accuracy:.3f}")
         print(f"  {'':>22}  k             " + " ".join(f"{k:>4}" for k in K))
         print(f"  {'':>22}  exact by k    " + " ".join(f"{v:4.2f}" for v in b["exact"]))
         print(f"  {'':>22}  chars by k    " + " ".join(f"{v:4.2f}" for v in b["character"]))
@@ -136,9 +116,9 @@ def main(argv: list[str]) -> None:
     print(f"\nrange over seeds {', '.join(map(str, seeds))}:")
     for name, values in spread.items():
         print(f"  {name:<58} {min(values):7.3f} to {max(values):7.3f}")
-    models = date_models(0)
-    translation.fit(models["with attention"], **translation.DATES_TRAINING, seed=0, target_accuracy=0.998, progress=False)
-    keystroke(models["with attention"])
+    model, task = translation.notebook_models(0)["with attention"]
+    translation.fit(model, **translation.DATES_TRAINING, seed=0, target_accuracy=0.998, progress=False)
+    keystroke(model)
     if "--no-notebook" not in argv:
         notebook()
 

@@ -5,6 +5,9 @@
 - :func:`evaluate` and :class:`Evaluation`: exact match and character accuracy, by source length.
 - :func:`fit`: :func:`lecturekit.train.train` on fresh batches of a task, with the notebook's recipes
   :data:`DATES_TRAINING` and :data:`DIGITS_TRAINING`.
+- :func:`notebook_models`, :func:`train_and_evaluate`: notebook 05's five models, trained its way for any
+  seed and evaluated on its held-out examples (what ``benchmarks/bench_seq2seq.py`` and the claim tests
+  measure the spread over seeds with).
 
 A task is a module with the interface of :mod:`lecturekit.dates` and :mod:`lecturekit.digits`
 (:class:`Task`): dates unless told otherwise. Every task numbers padding, start and end 0, 1, 2.
@@ -19,11 +22,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from . import dates, train
+from . import dates, digits, seq2seq, train
 from .dates import Batch, Vocab
 
 __all__ = ["Task", "loss", "greedy_batch", "Translation", "translate", "Evaluation", "evaluate", "DATES_TRAINING",
-           "DIGITS_TRAINING", "fit"]
+           "DIGITS_TRAINING", "fit",
+           "notebook_models", "held_out", "train_and_evaluate"]
 
 
 class Task(Protocol):
@@ -201,3 +205,34 @@ def fit(model: nn.Module, *, steps: int, batch_size: int = 64, lr: float = 1e-2,
     with train.one_thread(threads):
         return train.train(model, loss, lambda g: task.make_batch(batch_size, g), steps=steps, lr=lr, clip=clip,
                            seed=seed, stop_when=stop_when, **kwargs)
+
+
+def notebook_models(seed: int) -> dict[str, tuple[nn.Module, Task]]:
+    """Notebook 05's five models, untrained, each with its task and the notebook's sizes: on dates,
+    with attention and without it reading forwards or reversed; on digits reversed, with and without."""
+    V = len(digits.DIGITS)
+    return {
+        "with attention": (seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32, seed=seed), dates),
+        "without, forwards": (seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, seed=seed), dates),
+        "without, reversed": (seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=True, seed=seed), dates),
+        "digits, with attention": (seq2seq.AttentionSeq2Seq(embed_size=16, hidden_size=32, attention_size=32,
+                                                            source_vocab=V, target_vocab=V, seed=seed), digits),
+        "digits, without": (seq2seq.Seq2Seq(embed_size=16, hidden_size=32, reverse=False, source_vocab=V,
+                                            target_vocab=V, seed=seed), digits),
+    }
+
+
+def held_out(task: Task) -> list[tuple[str, str]]:
+    """The held-out examples notebook 05 evaluates on: 2,000 dates or 1,500 digit strings (seed 1)."""
+    return task.examples(2000 if task is dates else 1500, seed=1, split="test")
+
+
+def train_and_evaluate(model: nn.Module, task: Task, seed: int) -> tuple[train.History, Evaluation]:
+    """Train ``model`` as notebook 05 does (:data:`DATES_TRAINING`, stopping at 99.8% of the characters
+    for attention on dates; :data:`DIGITS_TRAINING` on digits) and evaluate it on :func:`held_out`."""
+    if task is dates:
+        history = fit(model, **DATES_TRAINING, seed=seed, target_accuracy=0.998 if model.attends else None,
+                      progress=False)
+    else:
+        history = fit(model, task=task, **DIGITS_TRAINING, seed=seed, progress=False)
+    return history, evaluate(model, held_out(task), task=task)

@@ -46,8 +46,9 @@ def _cells(picture, borders: LineCollection, image: np.ndarray, frame: int) -> N
 
 @dataclass
 class GridDiagram:
-    """The 2-D convolution arithmetic: the padded input with the chosen output's footprint, the
-    gradient each input pixel receives as a shade, and the output grid with the chosen output."""
+    """The 2-D convolution arithmetic: the padded input with the chosen output's footprint (outlined,
+    so that the shade under it stays visible), the gradient each input pixel receives as a shade, and
+    the output grid with the chosen output."""
 
     ax_in: Axes
     ax_out: Axes
@@ -55,10 +56,11 @@ class GridDiagram:
     picture_out: object
     borders_in: LineCollection
     borders_out: LineCollection
+    footprint: LineCollection
 
     def artists(self) -> list:
         """Every artist :meth:`update` changes, besides the axes' limits."""
-        return [self.picture_in, self.picture_out, self.borders_in, self.borders_out,
+        return [self.picture_in, self.picture_out, self.borders_in, self.borders_out, self.footprint,
                 self.ax_in.title, self.ax_out.title]
 
     def update(self, g) -> None:
@@ -68,15 +70,20 @@ class GridDiagram:
         rgb = np.tile(_PAD, (side, side, 1))                              # padding: grey
         shade = g.counts / max(int(g.counts.max()), 1)                    # (n, n) in [0, 1]
         rgb[p:p + n, p:p + n] = _WHITE + 0.55 * shade[..., None] * (_BACKWARD - _WHITE)
-        rgb[g.footprint] = _FORWARD                                       # what the chosen output reads
         out = np.tile(_WHITE, (o, o, 1))
         out[g.row, g.col] = _FORWARD
         frame = max(side, o)
         for ax in (self.ax_in, self.ax_out):
             _frame(ax, frame)
         _cells(self.picture_in, self.borders_in, rgb, frame)
+        at, inset = (frame - side) / 2 - 0.5, 0.1                        # as in _cells; inside each cell's border
+        squares = []
+        for i, j in zip(*np.nonzero(g.footprint)):                        # what the chosen output reads
+            x0, y0, x1, y1 = at + j + inset, at + i + inset, at + j + 1 - inset, at + i + 1 - inset
+            squares.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+        self.footprint.set_segments(squares)
         _cells(self.picture_out, self.borders_out, out, frame)
-        self.ax_in.set_title(f"input {n}×{n}, padding {p} (grey); orange: read by output ({g.row}, {g.col});\n"
+        self.ax_in.set_title(f"input {n}×{n}, padding {p} (grey); orange squares: read by output ({g.row}, {g.col});\n"
                              f"blue shade: gradient contributions, {int(g.counts.min())} to {int(g.counts.max())}",
                              fontsize=9)
         self.ax_out.set_title(f"output {o}×{o}" + (f"\n{g.clamped}" if g.clamped else ""), fontsize=9)
@@ -89,7 +96,9 @@ def grid_diagram(ax_in: Axes, ax_out: Axes, g) -> GridDiagram:
     borders = [LineCollection([], color="0.45", lw=0.7) for _ in range(2)]
     ax_in.add_collection(borders[0])
     ax_out.add_collection(borders[1])
-    diagram = GridDiagram(ax_in, ax_out, picture_in, picture_out, *borders)
+    footprint = LineCollection([], color=FORWARD, lw=3, zorder=3)
+    ax_in.add_collection(footprint)
+    diagram = GridDiagram(ax_in, ax_out, picture_in, picture_out, *borders, footprint)
     diagram.update(g)
     return diagram
 
