@@ -137,3 +137,15 @@ def test_the_notebooks_random_draw_grows_more_than_1e5_times():
     W = 3.0 * rng.normal(size=(50, 50)) / np.sqrt(50)
     log_g = recurrence.log_gradient_norms(W, rng.normal(scale=0.5, size=50), 100, "tanh") / np.log(10)
     assert log_g[0] > 5 + 3          # with margin: the notebook prints "more than 10^5"
+
+
+def test_on_the_explorers_10_degree_slider_the_vanishing_angles_are_0_10_80_90_100_170_180():
+    for T in (100, 200):
+        assert [a for a in range(0, 181, 10) if recurrence.explore(2.5, a, T, "tanh").regime == "vanishing"] == \
+            [0, 10, 80, 90, 100, 170, 180]
+
+
+def test_34_56_and_71_degrees_are_only_just_past_the_factor_100_cut_and_71_propagates_at_T_400():
+    fall = {a: -recurrence.explore(2.5, a, 200, "tanh").log10_gradient_norms[0] for a in (34, 45, 56, 71)}
+    assert 2 < min(fall[34], fall[56], fall[71]) and max(fall[34], fall[56], fall[71]) < 3.6 and round(fall[45]) == 14
+    assert recurrence.explore(2.5, 71, 400, "tanh").regime == "propagating"

@@ -40,7 +40,7 @@ def test_for_w_above_1_and_a_small_b_the_unit_has_two_stable_fixed_points():
     assert (np.sign(g[:-1]) != np.sign(g[1:])).sum() == 1
 
 
-def test_plain_descent_starts_on_the_plateau_and_crosses_the_wall_downwards_between_steps_3_and_4(sweep):
+def test_plain_descent_starts_in_the_wrong_basin_and_crosses_the_wall_downwards_between_steps_3_and_4(sweep):
     loss = sweep.loss[:, 0]
     assert round(loss[0], 1) == 3.1 and loss[:4].min() > 2.5
     assert round(loss[4], 2) == 0.02 and loss[4:19].max() < 0.03
@@ -61,26 +61,61 @@ def test_every_slider_threshold_but_1_is_thrown_back_up_across_the_wall(slider):
     assert escaped == [1.0]
 
 
-def test_on_a_grid_of_0_01_the_thresholds_that_escape_are_scattered():
-    grid = np.round(np.arange(0.3, 2.0001, 0.01), 2)
+def test_on_a_grid_of_0_01_the_runs_that_never_climb_back_above_0_1_are_near_1_and_scattered():
+    grid = np.round(np.arange(0.01, 12.001, 0.01), 2)
     runs = clipping.cliff_descent([np.inf, *grid])
-    escaped = [float(t) for k, t in enumerate(grid) if not _crossed(runs.loss[:, k + 1])]
-    assert escaped[:3] == [0.54, 0.68, 0.72] and escaped[-2:] == [1.21, 1.28]
-    assert not set(escaped) & {1.01, 1.02, 1.03, 1.04}
-    assert 0.55 not in escaped and 1.0 in escaped                        # crossing ones between them
+    stay = []
+    for k, t in enumerate(grid):
+        loss = runs.loss[:, k + 1]
+        foot = np.nonzero(loss < 0.1)[0]
+        if len(foot) and loss[foot[0]:].max() <= 0.1:
+            stay.append(float(t))
+    assert stay == [0.79, 0.87, 0.88, 0.91, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 1.0, 1.19, 1.28]
 
 
-def test_on_the_slider_0_063_to_6_3_come_back_7_9_slowly_and_from_10_on_stay_on_the_plateau(slider):
+def _throws(loss):
+    return np.nonzero(loss[1:] > 100 * loss[:-1])[0] + 1            # the steps at which the loss has jumped
+
+
+def test_the_start_is_not_flat_its_gradient_is_0_4_to_1_3(sweep):
+    assert 0.35 < sweep.grad_norm[:4, 0].min() and sweep.grad_norm[:4, 0].max() < 1.3
+
+
+def test_on_the_slider_0_032_to_0_05_nearly_every_step_is_clipped_and_the_run_crosses_19_to_36_times(slider):
     thresholds, runs = slider
-    final = dict(zip(np.round(thresholds, 3), runs.loss[-1, 1:]))
-    crawl = [t for t in final if t <= 0.051]
-    assert len(crawl) == 3 and all(round(final[t], 3) in (0.004, 0.006, 0.011) for t in crawl)
-    assert all(final[t] < 1e-4 for t in final if 0.06 < t < 6.4)
-    assert round(final[7.943], 3) == 0.008
-    assert all(round(final[t], 1) == 3.2 for t in final if t >= 10)
-    longest = np.hypot(np.diff(runs.w[:, 1:], axis=0), np.diff(runs.b[:, 1:], axis=0)).max(0)
-    np.testing.assert_allclose(longest[thresholds <= 10.0], 0.2 * thresholds[thresholds <= 10.0], rtol=1e-9)
-    assert round(longest[list(np.round(thresholds, 3)).index(7.943)], 1) == 1.6
+    for k in np.nonzero(thresholds < 0.06)[0]:
+        assert runs.clipped[:, k + 1].mean() >= 0.965 and 19 <= len(_throws(runs.loss[:, k + 1])) <= 36
+        assert round(runs.loss[-1, k + 1], 3) in (0.004, 0.006, 0.011)
+
+
+def test_on_the_slider_0_063_to_0_8_the_run_is_thrown_1_to_31_times_and_comes_back(slider):
+    thresholds, runs = slider
+    for k in np.nonzero((thresholds > 0.06) & (thresholds < 0.9))[0]:
+        assert 1 <= len(_throws(runs.loss[:, k + 1])) <= 31 and runs.loss[-1, k + 1] < 1e-4
+
+
+def test_on_the_slider_1_26_to_7_9_one_throw_the_longer_the_flatter_the_landing_and_the_longer_the_way_back(slider):
+    thresholds, runs = slider
+    landing, back = [], {}
+    for k in np.nonzero((thresholds > 1.1) & (thresholds < 8))[0]:
+        t, loss = round(float(thresholds[k]), 2), runs.loss[:, k + 1]
+        throws = list(_throws(loss))
+        assert len(throws) == (2 if t == 3.16 else 1) and throws[0] in (18, 19) and throws[-1] in (18, 19, 33), t
+        first = throws[-1] if t != 3.16 else throws[0]
+        if t != 3.16:
+            landing.append(runs.grad_norm[first, k + 1])
+        if t >= 2:
+            assert 3.0 <= loss[first] < 3.24, t
+        back[t] = int(np.nonzero(loss[first:] < 0.1)[0][0])
+    assert np.all(np.diff(landing) < 0)                                  # the longer the throw, the flatter
+    assert back[2.0] == 3 and back[3.98] == 9 and back[6.31] == 33 and back[7.94] == 80
+
+
+def test_from_10_on_the_throw_lands_where_the_gradient_is_below_0_01_and_the_run_stays(slider):
+    thresholds, runs = slider
+    for k in np.nonzero(thresholds >= 10)[0]:
+        loss = runs.loss[:, k + 1]
+        assert runs.grad_norm[_throws(loss)[0], k + 1] < 0.01 and round(loss[-1], 1) == 3.2
 
 
 def test_above_10_5_clipping_never_acts(sweep):
@@ -174,5 +209,10 @@ def test_an_eigenvalue_outside_the_circle_stays_outside_only_right_of_1():
     for alpha in (0.5, 0.1, 0.01):
         mu = np.abs(1 - alpha + alpha * lams)
         assert np.all(mu[lams.real >= 1] > 1)                              # right of 1: always outside
+    for angle, limit in ((60, 0.29), (90, 0.62), (180, 0.8)):           # inside exactly when alpha < 2(1 - Re)/|lam - 1|^2
+        lam = 1.5 * np.exp(1j * np.deg2rad(angle))
+        assert round(2 * (1 - lam.real) / abs(lam - 1) ** 2, 2) == limit
+        for alpha in np.arange(0.02, 1.0001, 0.02):                         # the slider's values
+            assert (abs(1 - alpha + alpha * lam) < 1) == (alpha < 2 * (1 - lam.real) / abs(lam - 1) ** 2)
     tiny = np.abs(1 - 1e-4 + 1e-4 * lams)
     assert np.all(tiny[lams.real < 1 - 1e-3] < 1)                           # left of 1: inside for a small alpha

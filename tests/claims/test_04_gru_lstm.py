@@ -146,13 +146,19 @@ def test_a_gru_update_bias_of_3_forgets_h0_in_100_steps_and_6_keeps_three_quarte
             if b_z == 3.0:
                 assert round(z, 2) == 0.95 and round(1 / (1 - z)) == 20 and round(z ** 100, 3) == 0.006
             if b_z == 6.0:
-                assert round(z, 3) == 0.997 and 300 < 1 / (1 - z) < 400 and 0.73 < z ** 100 < 0.78      # "three quarters"
+                assert round(z, 3) == 0.997 and 340 < 1 / (1 - z) < 365 and 0.73 < z ** 100 < 0.78      # "three quarters"
     assert 0.72 < min(moved[3.0]) and max(moved[3.0]) < 0.83
     assert 0.76 < min(moved[0.0]) and max(moved[0.0]) < 1.12
     assert all(0.15 < m < 0.25 for m in moved[6.0])
 
 
-def test_at_scale_2_the_tanh_rnn_changes_by_less_than_2_orders_and_the_gated_cells_lose_5_to_13():
-    for seed in range(4):
+def test_at_scale_2_the_tanh_rnn_changes_by_less_than_2_5_orders_and_the_gated_cells_lose_5_5_to_13():
+    for seed in range(12):
         orders, _ = _loss_orders(recurrent_scale=2.0, seed=seed)
-        assert abs(orders["rnn"]) < 2 and 5 <= orders["gru"] <= 13 and 5 <= orders["lstm"] <= 13, (seed, orders)
+        assert abs(orders["rnn"]) < 2.5 and 5.5 <= orders["gru"] <= 13 and 5.5 <= orders["lstm"] <= 13, (seed, orders)
+
+
+def test_at_scale_3_the_tanh_rnn_explodes_by_about_7_to_10_orders_with_input():
+    for seed in range(12):
+        orders, _ = _loss_orders(recurrent_scale=3.0, seed=seed)
+        assert -10 <= orders["rnn"] <= -6.9, (seed, orders)        # "about 7 to 10"
