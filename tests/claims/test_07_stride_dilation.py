@@ -257,7 +257,7 @@ def test_with_stride_1_every_input_away_from_the_borders_is_read_k_times():
             assert counts[0] == counts[-1] == 1                                        # the borders: fewer
 
 
-def test_any_stride_above_1_leaves_inputs_read_k_over_s_times_and_some_never_when_s_above_k_or_s_and_d_share_a_factor():
+def test_any_stride_above_1_leaves_inputs_read_k_over_s_times_and_some_never_when_s_above_k_or_s_and_d_have_a_common_factor():
     # Any stride s > 1 leaves interior inputs read k/s times on average (< k); some are never read exactly when
     # k < s or gcd(s, d) > 1, e.g. s = d = 2 (the notebook's own row k=3 s=2 d=2).
     n = 60
@@ -321,7 +321,7 @@ def test_in_the_diagram_dilation_2_with_stride_2_skips_every_odd_input():
     assert list(counts) == [0, 2, 0, 3, 0, 3, 0, 2, 0]
 
 
-def test_padding_gives_the_border_inputs_more_outputs_at_stride_1_and_with_stride_2_dilation_2_skips_the_even_inputs():
+def test_padding_gives_the_border_inputs_more_outputs_at_stride_1_dilation_1_and_with_n_9_stride_2_dilation_2_skips_the_even_inputs():
     # SPECIAL CASE. Stride 1, dilation 1: every padding p >= 1 gives both border inputs more gradient terms.
     for n, k, p in itertools.product([9, 12], [2, 3, 5], [1, 2]):
         c0, c = _counts(n, k, 1, 0, 1), _counts(n, k, 1, p, 1)
@@ -480,7 +480,7 @@ def test_the_dilated_stacks_fall_at_the_right_end_comes_from_the_zeros_of_the_pa
     assert np.allclose(h[0, 0, 36:].numpy(), 1.0)                                        # no fall
 
 
-def test_where_the_strided_stacks_output_rises_moves_in_steps_of_8_the_dilated_one_follows_every_sample():
+def test_as_the_step_moves_where_the_strided_stacks_output_rises_jumps_in_steps_of_8_the_dilated_one_follows_every_sample():
     strided_at, dilated_at = {}, {}
     for t in range(16, 49):
         strided, dilated = _two_stacks(t)
@@ -518,8 +518,11 @@ def test_with_dilations_2_2_2_neighbouring_outputs_look_at_disjoint_sets_of_inpu
     assert seen[0] & seen[1]
 
 
-def test_dilations_from_1_growing_no_faster_than_the_field_avoid_gridding_mixed_ones_with_a_common_factor_do_not():
+def test_dilations_each_at_most_the_field_below_avoid_gridding_mixed_ones_with_a_common_factor_do_not():
     assert (wiring.stack_paths([(3, 1, 1), (3, 1, 2), (3, 1, 4)]) > 0).all()
+    assert [wiring.receptive_field([(3, 1, d) for d in (1, 2, 4)][:n]) for n in (1, 2)] == [3, 7]   # the fields below
+    for dilations in ([1, 3, 7], [1, 2, 3], [1, 1, 2], [1, 3, 5, 9], [1, 2, 4, 8]):    # each <= the field below it
+        assert (wiring.stack_paths([(3, 1, d) for d in dilations]) > 0).all(), dilations
     assert len(_support([1, 2, 4], 3)) == 15
     # SPECIAL CASE: mixing alone is not enough; 2, 4, 8 (mixed, all even) leaves every odd sample unseen
     for dilations in ([2, 4, 8], [2, 4], [3, 6]):

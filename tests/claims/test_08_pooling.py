@@ -416,7 +416,7 @@ def test_a_max_over_a_window_does_not_change_while_the_maximum_stays_inside_and_
     assert pooling.max_pool(x, kernel=4)[1] == 5.0 and pooling.max_pool(motifs.shift(x, 1), kernel=4)[1] == 9.0
 
 
-def test_a_global_max_pool_does_not_change_while_the_motif_stays_a_global_average_while_its_partial_matches_stay():
+def test_a_global_max_pool_does_not_change_while_the_motif_stays_a_global_average_while_its_whole_response_stays_in_the_map():
     image = motifs.motif_image((12, 16), [(motifs.PLUS, 3, 3)])        # the plus in columns 3-7: it leaves at tau = 4
     for pool in ("max", "avg", "L2"):
         r = invariance.shift_errors(image[None], motifs.PLUS, range(6), [2], pool=pool)
@@ -564,7 +564,7 @@ def test_the_shift_explorers_scene_holds_two_plus_signs_and_a_diagonal_cross_in_
     assert SHIFT_THRESHOLD == 6.0
 
 
-def test_the_pooled_map_keeps_still_until_a_match_crosses_a_border_then_a_cell_empties_and_one_to_its_left_fills():
+def test_the_pooled_map_keeps_still_until_a_match_crosses_a_border_then_a_cell_empties_and_the_next_one_or_beyond_fills():
     x = default_scene()
     distances = {}
     for tau in range(9):
