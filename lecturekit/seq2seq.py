@@ -1,7 +1,7 @@
 """Sequence to sequence: an encoder LSTM, a decoder LSTM, with and without additive attention.
 
 Without attention (Sutskever, Vinyals & Le 2014): the encoder reads the source **reversed**
-and its final state (h_S, c_S) is the decoder's initial state; everything the decoder knows
+(``reverse=True``; the default, ``reverse=False``, reads x_1, ..., x_S; notebook 05 compares both) and its final state (h_S, c_S) is the decoder's initial state; everything the decoder knows
 about the source has to pass through that one pair of vectors.
 
     (h_S, c_S) = LSTM_enc(x_S, ..., x_1)          s_0 = h_S
@@ -15,7 +15,7 @@ looks at all of them again, weighted by how well each matches its state:
     alpha_ij = exp(e_ij) / sum_j' exp(e_ij')      (attention weights, over the real positions)
     c_i = sum_j alpha_ij k_j                      (context vector)
     s_i = LSTM_dec([E y_(i-1); c_i], s_(i-1))     p(y_i | y_<i, x) = softmax(W_o [s_i; c_i] + b_o)
-    s_0 = tanh(W_s [h_S(forward); h_1(backward)])
+    s_0 = tanh(W_s [h_S(forward); h_1(backward)] + b_s)   (the decoder's cell starts at 0)
 
 Departures from the papers, to fit a toy task on a CPU: one layer instead of four (Sutskever)
 and LSTM instead of GRU-like units (Bahdanau); a linear read-out instead of Bahdanau's maxout

@@ -525,7 +525,10 @@ def test_padding_1_or_2_gives_the_border_inputs_more_contributions():
     assert wiring.gradient_counts(9, 3, padding=2).tolist() == [3] * 9
 
 
-def test_stride_2_with_kernel_3_makes_the_counts_alternate_between_1_and_2_not_with_kernel_2_or_4():
+def test_stride_2_with_an_odd_kernel_makes_the_counts_alternate_with_an_even_one_inputs_get_k_over_2():
+    assert wiring.gradient_counts(9, 1, stride=2).tolist() == [1, 0] * 4 + [1]
+    for k in (2, 4):
+        assert set(wiring.gradient_counts(17, k, stride=2).tolist()[k:-k]) == {k // 2}
     assert wiring.gradient_counts(9, 3, stride=2).tolist() == [1, 1, 2, 1, 2, 1, 2, 1, 1]   # the default k = 3
     assert wiring.gradient_counts(13, 5, stride=2).tolist()[3:10] == [2, 3, 2, 3, 2, 3, 2]
     # an even kernel with stride 2: every input is read k / 2 times (except a tail): no alternation

@@ -521,7 +521,7 @@ def test_with_dilations_2_2_2_neighbouring_outputs_look_at_disjoint_sets_of_inpu
 def test_dilations_each_at_most_the_field_below_avoid_gridding_mixed_ones_with_a_common_factor_do_not():
     assert (wiring.stack_paths([(3, 1, 1), (3, 1, 2), (3, 1, 4)]) > 0).all()
     assert [wiring.receptive_field([(3, 1, d) for d in (1, 2, 4)][:n]) for n in (1, 2)] == [3, 7]   # the fields below
-    for dilations in ([1, 3, 7], [1, 2, 3], [1, 1, 2], [1, 3, 5, 9], [1, 2, 4, 8]):    # each <= the field below it
+    for dilations in ([1, 3, 7], [1, 3, 9], [1, 2, 3], [1, 1, 2], [1, 3, 5, 9], [1, 2, 4, 8]):    # each <= the field below it
         assert (wiring.stack_paths([(3, 1, d) for d in dilations]) > 0).all(), dilations
     assert len(_support([1, 2, 4], 3)) == 15
     # SPECIAL CASE: mixing alone is not enough; 2, 4, 8 (mixed, all even) leaves every odd sample unseen

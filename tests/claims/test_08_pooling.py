@@ -318,9 +318,10 @@ def test_the_max_pooling_gradient_is_1_for_the_largest_and_0_for_the_others_and_
     np.testing.assert_allclose(pooling.lp_pool_grad(Z, 1.0, mean=True), zt.grad.numpy(), rtol=1e-15)
 
 
-def test_at_p_1_every_positive_input_gets_gradient_1_the_sums_gradient_a_negative_one_minus_1():
+def test_at_p_1_every_input_gets_sign_z_1_for_a_positive_one_minus_1_for_a_negative_one_0_for_a_zero():
     np.testing.assert_array_equal(pooling.lp_pool_grad(Z, 1.0), np.ones(8))    # the notebook's inputs, all > 0
     # only for positive inputs: y = sum |z_n| gives a negative input -1 (and torch agrees), not the sum's 1
+    assert pooling.lp_pool_grad(np.array([0.0, 1.0, -2.0]), 1.0).tolist() == [0.0, 1.0, -1.0]
     z = np.array([0.5, -1.0, 2.0])
     zt = _t(z).requires_grad_()
     zt.abs().sum().backward()
@@ -483,7 +484,7 @@ def test_after_pooling_small_shifts_change_the_output_less_than_without_pooling_
     assert avg.pooled_change[2, 1] == avg.pooled_change[3, 1]
 
 
-def test_an_8x8_max_notices_a_one_pixel_shift_only_if_the_response_crosses_a_border_here_9_wide_it_always_does():
+def test_an_8x8_max_changes_only_in_the_windows_the_response_straddles_9_wide_it_always_straddles_a_border():
     images = _notebook_draws()[1]
     corners = np.array([np.argwhere(im).min(axis=0) for im in images])
     for threshold in (0.0, 6.0):                 # the notebook's response (with partial matches), and matches alone
