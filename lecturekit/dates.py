@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import torch
@@ -30,7 +31,7 @@ from torch import Tensor
 __all__ = [
     "Vocab", "SOURCE", "TARGET", "FORMATS", "FIRST", "LAST", "TARGET_LENGTH",
     "write", "iso", "random_dates", "in_split", "examples", "encode_source", "encode_target",
-    "decode_target", "Batch", "pad_batch", "make_batch", "batch_of",
+    "decode_target", "Batch", "pad_batch", "make_batch", "batch_of", "characters_by_frequency",
 ]
 
 PAD, BOS, EOS = "<pad>", "<s>", "</s>"
@@ -162,6 +163,15 @@ def examples(n: int, seed: int | torch.Generator = 0, split: str = "train",
     dates = random_dates(n, gen, split)
     which = torch.randint(0, len(names), (n,), generator=gen).tolist()
     return [(FORMATS[names[k]](d), iso(d)) for d, k in zip(dates, which)]
+
+
+def characters_by_frequency(n: int = 2000, seed: int = 0) -> str:
+    """Every source character, the most frequent in ``n`` seeded training sources first (ties, and
+    characters that never occur, in the vocabulary's order): the order in which a text box tries
+    the characters a student may type next."""
+    counts = Counter("".join(source for source, _ in examples(n, seed)))
+    characters = [t for t in SOURCE.tokens if len(t) == 1]
+    return "".join(sorted(characters, key=lambda ch: -counts[ch]))
 
 
 def _name(ch: str) -> str:

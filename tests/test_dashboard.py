@@ -1,7 +1,10 @@
 """The Dashboard machinery and the control specs, on a toy dashboard: errors shown in the figure,
 the fast (blitted) path drawing exactly what a full redraw draws, render_png and show drawing every
-artist, the layout fixed after the first picture. The real dashboards: tests/test_dashboards.py."""
+artist, the layout fixed after the first picture, kept and prefetched pictures the same as computed
+ones. The real dashboards: tests/test_dashboards.py."""
 
+import asyncio
+import concurrent.futures
 import dataclasses
 
 import ipywidgets as widgets
@@ -10,6 +13,7 @@ import pytest
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 
+from lecturekit.widgets.dashboard import SETTLE_SECONDS
 from lecturekit.widgets import (ChoiceSpec, ControlSpec, Dashboard, IntSliderSpec, LogSliderSpec, SliderSpec, TextSpec,
                                 new_figure, render_png, show, with_defaults)
 from tests.helpers import assert_blit_is_full_redraw, pixels
@@ -17,7 +21,7 @@ from tests.helpers import assert_blit_is_full_redraw, pixels
 SPECS = {"amplitude": SliderSpec(min=0.0, max=3.0, step=0.25, value=0.5), "n": IntSliderSpec(min=0, max=50, value=20)}
 
 
-def make(dynamic: bool) -> Dashboard:
+def make(dynamic: bool, **options) -> Dashboard:
     fig = new_figure(6, 3)
     ax = fig.subplots()
     (line,) = ax.plot([], [], color="C0", lw=3)
@@ -37,7 +41,18 @@ def make(dynamic: bool) -> Dashboard:
         ax.set_ylim(-half, half)
         note.set_text(f"max {np.abs(y).max():.2f}")
 
-    return Dashboard(SPECS, compute, draw, fig, dynamic=[line, note] if dynamic else None)
+    return Dashboard(SPECS, compute, draw, fig, dynamic=[line, note] if dynamic else None, **options)
+
+
+def counted(d: Dashboard) -> list[dict]:
+    """The states ``d`` computes from now on, in order."""
+    calls, inner = [], d.compute
+
+    def compute(**state):
+        calls.append(state)
+        return inner(**state)
+    d.compute = compute
+    return calls
 
 
 def red_pixels(png: bytes) -> int:
@@ -160,3 +175,129 @@ def test_dynamic_artists_are_drawn_in_the_order_a_full_drawing_stacks_them():
     ax.set_ylim(0, 1)
     d = Dashboard({}, lambda: None, lambda result: None, fig, dynamic=[above, below])
     assert_blit_is_full_redraw(d, "crossing lines")
+
+
+@pytest.mark.parametrize("dynamic", [True, False])
+def test_prefetched_pictures_are_the_ones_a_move_computes_and_a_move_to_one_computes_nothing(dynamic):
+    d = make(dynamic)
+    calls = counted(d)
+    d.controls["amplitude"].value = 0.75  # a move up: computed, and its neighbours queued
+    assert len(calls) == 1
+    assert d.prefetch() == 3  # the start (amplitude 0.5) is kept already
+    assert [c["amplitude"] for c in calls[1:]] == [1.0, 0.75, 0.75] and [c["n"] for c in calls[1:]] == [20, 21, 19]
+    np.testing.assert_array_equal(pixels(render_png(d.figure)), pixels(d.png), "the figure is back at the current state")
+    fresh = make(dynamic)
+    for name, value in [("amplitude", 1.0), ("amplitude", 0.5), ("n", 21), ("n", 19)]:
+        here = d.controls[name].value
+        d.controls[name].value = fresh.controls[name].value = value
+        assert len(calls) == 4, f"{name} = {value}: shown from the kept picture, not computed"
+        np.testing.assert_array_equal(pixels(d.png), pixels(fresh.png), f"{name} = {value}")
+        assert_blit_is_full_redraw(d, f"{name} = {value}: the figure follows the picture")
+        d.controls[name].value = fresh.controls[name].value = here
+    assert len(calls) == 4 and d.updates == 10  # the first picture and nine moves, each shown
+
+
+def test_the_control_just_moved_is_prefetched_first_onwards_in_its_direction():
+    d = make(dynamic=True)
+    d.controls["n"].value = 15
+    calls = counted(d)
+    d.controls["n"].value = 14  # down: 13 first, then 15 (kept), then the amplitude's
+    d.prefetch()
+    assert [(c["amplitude"], c["n"]) for c in calls[1:]] == [(0.5, 13), (0.75, 14), (0.25, 14)]
+
+
+def test_an_illegal_state_is_prefetched_and_shown_as_its_message():
+    d = make(dynamic=True)
+    d.controls["n"].value = 1
+    calls = counted(d)
+    d.prefetch()
+    assert calls == [{"amplitude": 0.5, "n": 0}, {"amplitude": 0.5, "n": 2},
+                     {"amplitude": 0.75, "n": 1}, {"amplitude": 0.25, "n": 1}]
+    d.controls["n"].value = 0
+    assert len(calls) == 4  # shown without computing
+    assert d.error == "n must be at least 1" and d.result is None and d.notice.get_visible()
+    assert not any(ax.get_visible() for ax in d.figure.axes)
+    assert_blit_is_full_redraw(d, "the message, kept")
+    d.controls["n"].value = 1
+    assert d.error is None and not d.notice.get_visible() and all(ax.get_visible() for ax in d.figure.axes)
+
+
+def test_refresh_forgets_the_kept_pictures():
+    """After a change of anything compute reads besides the controls (a retrained model, ...)."""
+    d = make(dynamic=True)
+    d.controls["amplitude"].value = 0.75
+    d.prefetch()
+    calls = counted(d)
+    d.refresh()
+    assert len(calls) == 1 and len(d.pictures) == 1
+    assert d.prefetch() == 4  # the four neighbours, forgotten, are rendered again
+
+
+def run_in_a_loop(d_factory, turns: int) -> tuple[Dashboard, list[dict], list[int]]:
+    """In a running event loop, taken for a kernel's: one move, then ``turns`` turns of the loop;
+    returns the dashboard, the states it computed and how many after each turn."""
+    async def main():
+        d = d_factory()
+        calls = counted(d)
+        d.controls["amplitude"].value = 0.75
+        after = []
+        for _ in range(turns):
+            await asyncio.sleep(0)
+            after.append(len(calls))
+        return d, calls, after
+    return in_a_new_loop(main)
+
+
+def in_a_new_loop(main):
+    """``asyncio.run(main())`` on a thread of its own: the browser tests leave Playwright's loop
+    marked running on this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result()
+
+
+@pytest.fixture
+def kernel(monkeypatch):
+    """Code running in an event loop behaves as in a kernel (outside one, nothing prefetches by itself)."""
+    def running_loop():
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+    monkeypatch.setattr("lecturekit.widgets.dashboard.kernel_loop", running_loop)
+
+
+def test_in_a_kernels_event_loop_the_picture_goes_first_then_the_neighbours_one_per_turn(kernel, monkeypatch):
+    d, _, after = run_in_a_loop(lambda: make(dynamic=True), turns=3)
+    assert after == [1, 1, 1]  # for SETTLE_SECONDS the interpreter is left to the thread sending the picture
+    monkeypatch.setattr("lecturekit.widgets.dashboard.SETTLE_SECONDS", 0.0)
+    d, _, after = run_in_a_loop(lambda: make(dynamic=True), turns=8)
+    steps = [b - a for a, b in zip([1, *after], after)]
+    assert after[-1] == 4 and max(steps) == 1, after  # one per turn: a key press waits for one picture at most
+    assert len(d.pictures) == 5
+    np.testing.assert_array_equal(pixels(render_png(d.figure)), pixels(d.png))
+
+
+def test_outside_a_kernel_a_running_loop_prefetches_nothing_by_itself():
+    """Another library's loop (Playwright's in the browser tests) need not turn: the neighbours wait
+    for prefetch()."""
+    d, _, after = run_in_a_loop(lambda: make(dynamic=True), turns=4)
+    assert after == [1, 1, 1, 1] and d.prefetch() == 3
+
+
+def test_a_kept_picture_brings_the_figure_with_it():
+    d = make(dynamic=True)
+    d.controls["amplitude"].value = 0.75
+    d.controls["amplitude"].value = 0.5  # kept: shown without computing, the figure's artists follow
+    assert_blit_is_full_redraw(d, "back at the start")
+
+
+def test_prefetching_is_off_by_argument_or_by_the_environment(kernel, monkeypatch):
+    d, calls, after = run_in_a_loop(lambda: make(dynamic=True, prefetch=False), turns=3)
+    assert not d.prefetching and after == [1, 1, 1]
+    monkeypatch.setenv("LECTUREKIT_PREFETCH", "off")
+    d, calls, after = run_in_a_loop(lambda: make(dynamic=True), turns=3)
+    assert not d.prefetching and after == [1, 1, 1]
+    d.controls["amplitude"].value = 0.5  # the states visited are still kept
+    assert len(calls) == 1
+    monkeypatch.setenv("LECTUREKIT_PREFETCH", "on")
+    assert make(dynamic=True).prefetching

@@ -1,6 +1,7 @@
 """Every dashboard of the registry, driven in plain Python: each control swept from the default
-state, every move changes the picture or says why in the figure, nothing raises; and a blitting
-dashboard shows exactly what a full redraw of the same state draws.
+state, every move changes the picture or says why in the figure, nothing raises; a blitting
+dashboard shows exactly what a full redraw of the same state draws; and a picture prepared while
+the student looks (prefetched) is the one a full redraw of its state draws.
 
 Each control is swept on its own from the default state (not the product of all controls), over
 at most SAMPLES of its values, spread evenly and always with both ends and the default: every
@@ -13,6 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
+from lecturekit.widgets.prefetch import neighbours, state_key
 from lecturekit.widgets.registry import DASHBOARDS, by_name
 from tests.helpers import assert_blit_is_full_redraw, pixels
 
@@ -120,3 +122,29 @@ def test_the_picture_shown_is_a_full_redraw(built, name):
             assert_blit_is_full_redraw(d, f"{name}: {control} = {value!r}")
         restore(d, default)
     assert_blit_is_full_redraw(d, f"{name}: back at the default")
+
+
+@pytest.mark.parametrize("name", list(ENTRIES))
+def test_every_state_one_key_press_away_is_prefetched_and_shown_as_a_full_redraw(built, name):
+    """One move of the first control, then the prefetch; every state one key press from there is
+    kept, and a move to it shows its picture without computing, equal to a full redraw of it (the
+    figure follows the picture). A move that also clamps an index slider reaches another state,
+    which is computed as usual."""
+    d = built(name)
+    default = dict(d.state)
+    first = next(iter(d.specs))
+    d.controls[first].value = neighbours(d.controls[first], d.specs[first])[0]
+    assert d.prefetch() > 0
+    here = dict(d.state)
+    for control in d.specs:
+        for value in neighbours(d.controls[control], d.specs[control]):
+            target = {**here, control: value}
+            assert state_key(target) in d.pictures, f"{name}: {control} = {value!r} was not prefetched"
+            computed = d.computed
+            d.controls[control].value = value
+            if d.state == target:
+                assert d.computed == computed, f"{name}: {control} = {value!r} was computed again"
+            assert_blit_is_full_redraw(d, f"{name}: {control} = {value!r}, prefetched")
+            restore(d, here)
+    restore(d, default)
+    assert d.state == default

@@ -152,12 +152,15 @@ class ChoiceSpec:
 @dataclass(frozen=True, kw_only=True)
 class TextSpec:
     """A one-line text box, updated at each keystroke. ``examples`` are the texts a test types
-    (good ones, and ones the dashboard must answer with a message)."""
+    (good ones, and ones the dashboard must answer with a message); ``next_characters`` the ones
+    the dashboard prepares while the student looks (the text with each of them typed at its end),
+    the likeliest first."""
 
     value: str
     examples: tuple[str, ...] = ()
     description: str = ""
     placeholder: str = ""
+    next_characters: str = ""
 
     def build(self, name: str) -> widgets.Text:
         return widgets.Text(value=self.value, description=self.description or name, placeholder=self.placeholder,

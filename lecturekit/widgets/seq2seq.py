@@ -17,7 +17,7 @@ from functools import partial
 
 import numpy as np
 
-from .. import translation
+from .. import dates, translation
 from ..plots import seq2seq as plots
 from .controls import TextSpec
 from .dashboard import Dashboard, new_figure
@@ -25,12 +25,14 @@ from .dashboard import Dashboard, new_figure
 __all__ = ["TEXT", "translator"]
 
 #: the translator's one control. The examples (what a test types) are one per written format,
-#: some the model never saw in training, and an empty box (answered with a message)
+#: some the model never saw in training, and an empty box (answered with a message); while the
+#: student looks, the dashboard translates the text with each source character typed next
 TEXT = {"text": TextSpec(value="thursday, the 26th of november 2026", description="type a date:",
                          placeholder="e.g. 26 november 2026",
                          examples=("26 november 2026", "nov 26, 2026", "thursday 26/11/26", "26.11.2026", "3 july 1999",
                                    "monday, the 1st of may 2000", "christmas 2026", "2026-11-26", "26 novembre 2026",
-                                   ""))}
+                                   ""),
+                         next_characters=dates.characters_by_frequency())}
 
 
 def translator(model) -> Dashboard:
