@@ -14,6 +14,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 
 from lecturekit.widgets.dashboard import SETTLE_SECONDS
+from lecturekit.widgets.prefetch import state_key
 from lecturekit.widgets import (ChoiceSpec, ControlSpec, Dashboard, IntSliderSpec, LogSliderSpec, SliderSpec, TextSpec,
                                 new_figure, render_png, show, with_defaults)
 from tests.helpers import assert_blit_is_full_redraw, pixels
@@ -301,3 +302,22 @@ def test_prefetching_is_off_by_argument_or_by_the_environment(kernel, monkeypatc
     assert len(calls) == 1
     monkeypatch.setenv("LECTUREKIT_PREFETCH", "on")
     assert make(dynamic=True).prefetching
+
+
+def test_a_neighbour_whose_drawing_fails_is_skipped_and_the_figure_stays_at_the_current_state():
+    """A bug in compute or draw for a state nobody has moved to yet is not the prefetch's to report:
+    the state is left uncomputed (a move there shows the traceback), the rest is prefetched."""
+    d = make(dynamic=True)
+    inner = d.draw
+
+    def draw(result):
+        x, y = result
+        inner(result)
+        if len(x) == 21:
+            raise RuntimeError("a bug in draw")
+    d.draw = draw
+    d.controls["amplitude"].value = 0.75
+    assert d.prefetch() == 3
+    assert state_key({"amplitude": 0.75, "n": 21}) not in d.pictures
+    assert state_key({"amplitude": 0.75, "n": 19}) in d.pictures
+    assert_blit_is_full_redraw(d, "the figure is back at the current state")
