@@ -47,8 +47,8 @@ from .prefetch import Picture, PictureCache, kernel_loop, neighbours, state_key,
 __all__ = ["Dashboard", "data_url", "new_figure", "render_png", "show", "with_defaults"]
 
 #: after a move, how long the kernel leaves the interpreter to the thread that sends the picture
-#: before it brings the figure up to date and starts prefetching (Python hands the interpreter to
-#: a waiting thread only every 5 ms while one computes)
+#: before it starts prefetching (Python hands the interpreter to a waiting thread only every 5 ms
+#: while one computes)
 SETTLE_SECONDS = 0.01
 
 
@@ -168,8 +168,9 @@ class Dashboard:
         needs a Jupyter kernel's event loop; elsewhere :meth:`prefetch` renders them.
 
     The figure stays a plain figure: ``show(d.figure)`` and ``render_png(d.figure)`` give the
-    whole picture of the current state, blitted or not, also between two prefetched pictures. Its layout engine places the axes once, for the first
-    picture, and is then switched off (:meth:`_keep_layout`).
+    whole picture of the current state, blitted or not, also between two prefetched pictures.
+    Its layout engine places the axes once, for the first picture, and is then switched off
+    (:meth:`_keep_layout`).
 
     Attributes a test reads: ``controls`` (name -> ipywidgets control), ``state``, ``result``,
     ``error`` (the message shown, or None), ``notice`` (the text artist that shows it), ``png``
