@@ -168,8 +168,7 @@ def main() -> None:
     parser.add_argument("--no-prefetch", action="store_true",
                         help="dashboards render only the states visited (LECTUREKIT_PREFETCH=off)")
     args = parser.parse_args()
-    if args.no_prefetch:
-        os.environ["LECTUREKIT_PREFETCH"] = "off"  # the Lab server's kernels inherit it
+    os.environ["LECTUREKIT_PREFETCH"] = "off" if args.no_prefetch else "on"  # the Lab server's kernels inherit it
     why = chromium_missing()
     if why:
         sys.exit(f"cannot run: {why}")

@@ -18,9 +18,9 @@ A move answers at once when its picture is ready: every picture is kept by contr
 dashboard renders the states one key press away (:func:`~lecturekit.widgets.prefetch.neighbours`)
 on the kernel's event loop, one per turn of the loop, while the student looks: the next step
 then only sends a PNG. So ``compute`` must depend on the controls alone; after a change of
-anything else, call :meth:`Dashboard.refresh`, which forgets the kept pictures. Set the
-environment variable ``LECTUREKIT_PREFETCH=off`` (a shared server short of CPU) to render only
-the states the student visits.
+anything else, call :meth:`Dashboard.refresh`, which forgets the kept pictures. Prefetching is
+off unless the environment variable ``LECTUREKIT_PREFETCH=on`` (a known bug: see ``prefetch``
+below); the states the student visits are kept either way.
 
 The controls' ranges and defaults are specs (:mod:`lecturekit.widgets.controls`); every
 dashboard of the notebooks is listed once in :mod:`lecturekit.widgets.registry`.
@@ -164,8 +164,10 @@ class Dashboard:
         on top. An other artist that a full drawing puts over a dynamic one must be listed too.
 
     prefetch : render the states one key press away after each move, while the student looks
-        (default: on, unless the environment variable ``LECTUREKIT_PREFETCH`` is ``off``). It
-        needs a Jupyter kernel's event loop; elsewhere :meth:`prefetch` renders them.
+        (default: off, unless the environment variable ``LECTUREKIT_PREFETCH`` is ``on``: in
+        JupyterLab a prefetched picture of notebook 08's exponent explorer was seen with some of
+        its bars missing, not yet explained). It needs a Jupyter kernel's event loop; elsewhere
+        :meth:`prefetch` renders them.
 
     The figure stays a plain figure: ``show(d.figure)`` and ``render_png(d.figure)`` give the
     whole picture of the current state, blitted or not, also between two prefetched pictures.
@@ -193,7 +195,7 @@ class Dashboard:
         self.png: bytes = b""
         self.updates = self.computed = 0
         self.pictures = PictureCache()
-        self.prefetching = (os.environ.get("LECTUREKIT_PREFETCH", "on").lower() != "off") if prefetch is None else prefetch
+        self.prefetching = (os.environ.get("LECTUREKIT_PREFETCH", "off").lower() == "on") if prefetch is None else prefetch
         self._queue: list[dict] = []  # the states to render while the student looks, next first
         self._pending = None  # the event loop's handle of what comes next (settling, a prefetch step)
         self._moved = None  # the last move's change
