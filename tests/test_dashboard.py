@@ -6,6 +6,8 @@ ones. The real dashboards: tests/test_dashboards.py."""
 import asyncio
 import concurrent.futures
 import dataclasses
+import threading
+import time
 
 import ipywidgets as widgets
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 
-from lecturekit.widgets.dashboard import SETTLE_SECONDS
+from lecturekit.widgets.dashboard import SETTLE_SECONDS, STEP_SECONDS
 from lecturekit.widgets.prefetch import state_key
 from lecturekit.widgets import (ChoiceSpec, ControlSpec, Dashboard, IntSliderSpec, LogSliderSpec, SliderSpec, TextSpec,
                                 new_figure, render_png, show, with_defaults)
@@ -270,7 +272,9 @@ def kernel(monkeypatch):
 def test_in_a_kernels_event_loop_the_picture_goes_first_then_the_neighbours_one_per_turn(kernel, monkeypatch):
     d, _, after = run_in_a_loop(lambda: make(dynamic=True, prefetch=True), turns=3)
     assert after == [1, 1, 1]  # for SETTLE_SECONDS the interpreter is left to the thread sending the picture
+    assert SETTLE_SECONDS > 0 and STEP_SECONDS > 0
     monkeypatch.setattr("lecturekit.widgets.dashboard.SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr("lecturekit.widgets.dashboard.STEP_SECONDS", 0.0)
     d, _, after = run_in_a_loop(lambda: make(dynamic=True, prefetch=True), turns=8)
     steps = [b - a for a, b in zip([1, *after], after)]
     assert after[-1] == 4 and max(steps) == 1, after  # one per turn: a key press waits for one picture at most
@@ -303,7 +307,7 @@ def test_prefetching_is_off_by_argument_or_by_the_environment(kernel, monkeypatc
     monkeypatch.setenv("LECTUREKIT_PREFETCH", "on")
     assert make(dynamic=True).prefetching
     monkeypatch.delenv("LECTUREKIT_PREFETCH")
-    assert not make(dynamic=True).prefetching  # off by default, until the bug in the docstring is found
+    assert make(dynamic=True).prefetching  # on by default
 
 
 def test_a_neighbour_whose_drawing_fails_is_skipped_and_the_figure_stays_at_the_current_state():
@@ -323,3 +327,60 @@ def test_a_neighbour_whose_drawing_fails_is_skipped_and_the_figure_stays_at_the_
     assert state_key({"amplitude": 0.75, "n": 21}) not in d.pictures
     assert state_key({"amplitude": 0.75, "n": 19}) in d.pictures
     assert_blit_is_full_redraw(d, "the figure is back at the current state")
+
+
+def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
+    """ipykernel >= 7 runs JupyterLab's widget messages on a subshell's thread as well as on the main
+    one: two moves (and the prefetching each starts on its own thread's loop) must not draw on the
+    one figure at once, or a picture mixes two states. Drawn one at a time, every kept picture is
+    the one a dashboard of its own draws, and the last move's state is the one shown."""
+    monkeypatch.setattr("lecturekit.widgets.dashboard.SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr("lecturekit.widgets.dashboard.STEP_SECONDS", 0.0)
+    d = make(dynamic=True, prefetch=True)
+    inner, drawing, most = d.draw, [], []
+
+    def slow_draw(result):  # sleeps half-way, which hands the interpreter to the other thread
+        drawing.append(1)
+        most.append(len(drawing))
+        inner(result)
+        time.sleep(0.002)
+        drawing.pop()
+    d.draw = slow_draw
+    start = threading.Barrier(2)
+
+    async def moves(name, values):
+        start.wait()
+        for value in values:
+            d.controls[name].value = value
+            await asyncio.sleep(0.003)  # the loop turns: this thread's prefetch steps run
+        await asyncio.sleep(0.3)
+
+    amplitudes, lengths = [0.75, 1.0, 1.25, 1.0], [21, 22, 23, 24, 25]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(lambda: asyncio.run(moves("amplitude", amplitudes))),
+                pool.submit(lambda: asyncio.run(moves("n", lengths)))]
+        for run in runs:
+            run.result()
+    assert max(most) == 1, "two threads drew on the figure at once"
+    assert d.state == {"amplitude": 1.0, "n": 25}
+    own = make(dynamic=True, prefetch=False)
+    assert len(d.pictures) > 9
+    for key, picture in list(d.pictures._pictures.items()):
+        state = dict(key)
+        own.controls["amplitude"].value, own.controls["n"].value = state["amplitude"], state["n"]
+        np.testing.assert_array_equal(pixels(picture.png), pixels(own.png), err_msg=str(state))
+    np.testing.assert_array_equal(pixels(d.png), pixels(d.pictures.get(state_key(d.state)).png))
+
+
+def test_a_prefetch_step_scheduled_before_a_move_does_nothing(kernel):
+    """The move plans its own neighbours; the step planned before it (on the loop of the thread that
+    had the move before) must not render, nor keep a move waiting for the lock any longer."""
+    d = make(dynamic=True, prefetch=True)
+    d.controls["amplitude"].value = 0.75
+    stale = d._turn
+    d.controls["n"].value = 21
+    computed = d.computed
+    d._prefetch_step(stale)
+    assert d.computed == computed
+    d._prefetch_step(d._turn)  # the current turn's step renders one neighbour
+    assert d.computed == computed + 1

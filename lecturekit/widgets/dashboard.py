@@ -18,9 +18,9 @@ A move answers at once when its picture is ready: every picture is kept by contr
 dashboard renders the states one key press away (:func:`~lecturekit.widgets.prefetch.neighbours`)
 on the kernel's event loop, one per turn of the loop, while the student looks: the next step
 then only sends a PNG. So ``compute`` must depend on the controls alone; after a change of
-anything else, call :meth:`Dashboard.refresh`, which forgets the kept pictures. Prefetching is
-off unless the environment variable ``LECTUREKIT_PREFETCH=on`` (a known bug: see ``prefetch``
-below); the states the student visits are kept either way.
+anything else, call :meth:`Dashboard.refresh`, which forgets the kept pictures.
+``LECTUREKIT_PREFETCH=off`` turns prefetching off (a shared server short of CPU); the states the
+student visits are kept either way.
 
 The controls' ranges and defaults are specs (:mod:`lecturekit.widgets.controls`); every
 dashboard of the notebooks is listed once in :mod:`lecturekit.widgets.registry`.
@@ -31,7 +31,9 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+import itertools
 import os
+import threading
 from typing import Any, Callable
 
 import ipywidgets as widgets
@@ -39,8 +41,8 @@ from IPython.display import Image, display
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
 
+from .blit import encode_pixels, full_draw_order
 from .controls import ControlSpec
 from .prefetch import Picture, PictureCache, kernel_loop, neighbours, state_key, went_down
 
@@ -50,6 +52,10 @@ __all__ = ["Dashboard", "data_url", "new_figure", "render_png", "show", "with_de
 #: before it starts prefetching (Python hands the interpreter to a waiting thread only every 5 ms
 #: while one computes)
 SETTLE_SECONDS = 0.01
+
+#: the pause between two prefetched pictures: the event loop needs a few turns to take in a
+#: message, and a move that arrives meanwhile should not wait for more than one picture
+STEP_SECONDS = 0.002
 
 
 def with_defaults(specs: dict[str, ControlSpec], defaults: dict[str, Any]) -> dict[str, ControlSpec]:
@@ -105,43 +111,6 @@ def show(fig: Figure) -> None:
     display(Image(data=render_png(fig), format="png"))
 
 
-def _encode_png(canvas: FigureCanvasAgg) -> bytes:
-    """The canvas's current pixels as PNG bytes, without drawing anything again."""
-    width, height = canvas.get_width_height(physical=True)
-    picture = PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    picture.save(buf, format="png", compress_level=1)
-    return buf.getvalue()
-
-
-def _full_draw_order(figure: Figure, artists: list[Artist]) -> list[Artist]:
-    """``artists`` in the order a full drawing of ``figure`` draws them, with the spines of every
-    axes among them (the frame is drawn over what is inside the axes).
-
-    A figure draws its children (axes, figure texts) by z-order, and each axes its children by
-    z-order, ties in the order they were added: drawn in this order over the background, the
-    artists stack exactly as in a full drawing.
-    """
-    chosen = list(dict.fromkeys(artists))  # no artist twice
-    for ax in dict.fromkeys(a.axes for a in chosen if a.axes is not None):
-        if ax.axison and ax.get_frame_on():
-            chosen += [spine for spine in ax.spines.values() if spine not in chosen]
-    top = sorted((a for a in figure.get_children() if a is not figure.patch), key=lambda a: a.get_zorder())
-    top_rank = {id(a): k for k, a in enumerate(top)}
-    inner_rank = {}
-    for ax in figure.axes:
-        inside = sorted((a for a in ax.get_children() if a is not ax.patch), key=lambda a: a.get_zorder())
-        inner_rank.update({id(a): k for k, a in enumerate(inside)})
-
-    def rank(artist: Artist) -> tuple[float, float]:
-        if id(artist) in top_rank:  # a figure-level artist
-            return top_rank[id(artist)], -1
-        outer = top_rank.get(id(artist.axes), len(top))
-        return outer, inner_rank.get(id(artist), len(inner_rank))  # an artist nested deeper: last in its axes
-
-    return sorted(chosen, key=rank)
-
-
 class Dashboard:
     """Controls wired to ``compute`` and ``draw`` on one figure, shown as a PNG image.
 
@@ -164,10 +133,8 @@ class Dashboard:
         on top. An other artist that a full drawing puts over a dynamic one must be listed too.
 
     prefetch : render the states one key press away after each move, while the student looks
-        (default: off, unless the environment variable ``LECTUREKIT_PREFETCH`` is ``on``: in
-        JupyterLab a prefetched picture of notebook 08's exponent explorer was seen with some of
-        its bars missing, not yet explained). It needs a Jupyter kernel's event loop; elsewhere
-        :meth:`prefetch` renders them.
+        (default: on, unless the environment variable ``LECTUREKIT_PREFETCH`` is ``off``). It
+        needs a Jupyter kernel's event loop; elsewhere :meth:`prefetch` renders them.
 
     The figure stays a plain figure: ``show(d.figure)`` and ``render_png(d.figure)`` give the
     whole picture of the current state, blitted or not, also between two prefetched pictures.
@@ -186,7 +153,7 @@ class Dashboard:
         self.specs = specs
         self.compute, self.draw, self.figure = compute, draw, figure
         self.dynamic = list(dynamic or [])
-        self._blitted = _full_draw_order(figure, self.dynamic)  # drawn over the background, in this order
+        self._blitted = full_draw_order(figure, self.dynamic)  # drawn over the background, in this order
         self._background, self._chrome = None, None
         self.controls = {name: spec.build(name) for name, spec in specs.items()}
         self.image = widgets.Image(format="url", layout=widgets.Layout(max_width="100%"))  # value: data_url(png)
@@ -195,10 +162,16 @@ class Dashboard:
         self.png: bytes = b""
         self.updates = self.computed = 0
         self.pictures = PictureCache()
-        self.prefetching = (os.environ.get("LECTUREKIT_PREFETCH", "off").lower() == "on") if prefetch is None else prefetch
+        self.prefetching = (os.environ.get("LECTUREKIT_PREFETCH", "on").lower() != "off") if prefetch is None else prefetch
         self._queue: list[dict] = []  # the states to render while the student looks, next first
-        self._pending = None  # the event loop's handle of what comes next (settling, a prefetch step)
         self._moved = None  # the last move's change
+        # A kernel may deliver two moves on two threads (JupyterLab sends some widget messages
+        # through a subshell, ipykernel >= 7), and both would draw on the one figure: every move and
+        # every prefetched picture holds the lock. Each move takes a new turn; a prefetch step
+        # scheduled in an earlier turn does nothing, so a waiting move waits for one picture at most.
+        self._lock = threading.RLock()
+        self._turns = itertools.count()
+        self._turn = next(self._turns)
         self.notice = figure.text(0.5, 0.5, "", ha="center", va="center", fontsize=13, wrap=True,
                                   bbox=dict(boxstyle="round", facecolor="#fff3cd", edgecolor="#d39e00"),
                                   visible=False, zorder=10)
@@ -218,21 +191,23 @@ class Dashboard:
     def refresh(self) -> None:
         """Recompute, redraw and re-render from the controls' current values, forgetting every kept
         picture (call it after changing something ``compute`` reads besides the controls)."""
-        self._cancel()
-        self.pictures.clear()
-        self._queue.clear()
-        self._show(self._picture_of(self.state))
+        with self._lock:
+            self._turn = next(self._turns)
+            self.pictures.clear()
+            self._queue.clear()
+            self._show(self._picture_of(self.state))
 
     def prefetch(self) -> int:
         """Render now every state still waiting to be prefetched (what the event loop does one at
         a time between the student's moves); returns how many were rendered."""
-        self._cancel()
-        if self._moved is not None:
-            self._plan(self._moved)
-        done = 0
-        while self._prefetch_one():
-            done += 1
-        return done
+        with self._lock:
+            self._turn = next(self._turns)
+            if self._moved is not None:
+                self._plan(self._moved)
+            done = 0
+            while self._prefetch_one():
+                done += 1
+            return done
 
     def _picture_of(self, state: dict) -> Picture:
         """Compute, draw and render ``state`` (the figure is left showing it), and keep the picture."""
@@ -279,31 +254,28 @@ class Dashboard:
         """Show the picture of the new state at once (kept, or computed now) and bring the figure's
         artists to it; in a kernel, queue the neighbours a little later (:meth:`_settle`), so that
         the picture's message leaves before the prefetching starts."""
-        state = self.state
-        picture = self.pictures.get(state_key(state))
-        if picture is None:
-            self._show(self._picture_of(state))
-        else:
-            self._show(picture)
-            self._draw_state(picture.result, picture.error)  # a few ms at most, after the picture has gone
-        self._moved = change
-        self._cancel()
-        loop = kernel_loop()
-        if loop is None:
-            self._plan(change)  # queued for prefetch(); nothing renders them in the background
-        else:  # the message leaves on another thread, which needs the interpreter: let it go first
-            self._pending = loop.call_later(SETTLE_SECONDS, self._settle)
+        self._turn = turn = next(self._turns)  # before the lock: a prefetch step now waiting stops
+        with self._lock:
+            state = self.state  # read under the lock: the last move's state is the one shown last
+            picture = self.pictures.get(state_key(state))
+            if picture is None:
+                self._show(self._picture_of(state))
+            else:
+                self._show(picture)
+                self._draw_state(picture.result, picture.error)  # a few ms at most, after the picture has gone
+            self._moved = change
+            loop = kernel_loop()
+            if loop is None:
+                self._plan(change)  # queued for prefetch(); nothing renders them in the background
+            else:  # the message leaves on another thread, which needs the interpreter: let it go first
+                loop.call_later(SETTLE_SECONDS, self._settle, turn)
 
-    def _settle(self) -> None:
-        self._pending = None
-        self._plan(self._moved)
+    def _settle(self, turn: int) -> None:
+        with self._lock:
+            if turn == self._turn:
+                self._plan(self._moved, turn)
 
-    def _cancel(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-
-    def _plan(self, change) -> None:
+    def _plan(self, change, turn: int | None = None) -> None:
         """Queue the states one key press away from the current one, not kept yet: the control just
         moved first (onwards in the direction it moved, then back), then the others in order."""
         moved = change is not None and change.get("name") == "value" and change.get("owner")
@@ -315,20 +287,20 @@ class Dashboard:
                 values = values[::-1]
             queue += [{**self.state, name: value} for value in values]
         self._queue = [state for state in queue if state_key(state) not in self.pictures]
-        self._schedule()
+        self._schedule(turn)
 
-    def _schedule(self) -> None:
-        if not (self.prefetching and self._queue) or self._pending is not None:
-            return
+    def _schedule(self, turn: int | None) -> None:
         loop = kernel_loop()
-        if loop is not None:
-            self._pending = loop.call_soon(self._prefetch_step)
+        if self.prefetching and self._queue and turn is not None and loop is not None:
+            loop.call_later(STEP_SECONDS, self._prefetch_step, turn)
 
-    def _prefetch_step(self) -> None:
+    def _prefetch_step(self, turn: int) -> None:
         """One prefetched picture per turn of the event loop, so a key press waits for one at most."""
-        self._pending = None
-        if self._prefetch_one():
-            self._schedule()
+        if turn != self._turn:  # a move came since: it plans anew
+            return
+        with self._lock:
+            if turn == self._turn and self._prefetch_one():
+                self._schedule(turn)
 
     def _prefetch_one(self) -> bool:
         """Render the next queued state that is not kept yet, then put the figure's artists back to
@@ -368,7 +340,7 @@ class Dashboard:
         if error is None:
             for artist in self._blitted:
                 self.figure.draw_artist(artist)
-        return _encode_png(canvas)
+        return encode_pixels(canvas)
 
     def _draw_background(self) -> None:
         """Draw everything but the dynamic artists onto the canvas, and keep a copy of its pixels.

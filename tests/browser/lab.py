@@ -6,6 +6,7 @@ Used by the browser tests (through the fixtures in ``conftest.py``). Needs Debia
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -156,6 +157,13 @@ class Notebook:
         handle.focus()
         for _ in range(times):
             handle.press(key)
+
+    def shown_png(self, index: int = 0) -> bytes:
+        """The PNG that picture ``index`` shows, as the kernel sent it (its ``data:`` URL decoded)."""
+        src = self.image(index).get_attribute("src")
+        prefix = "data:image/png;base64,"
+        assert src.startswith(prefix), f"the picture is not a data: URL of a PNG: {src[:40]!r}"
+        return base64.b64decode(src[len(prefix):])
 
     def image_changes_after(self, action, index: int = 0, timeout: float = 10) -> tuple[bytes, bytes]:
         """Screenshot picture ``index``, run ``action()``, wait until its pixels change; return both shots."""
