@@ -372,7 +372,7 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
     np.testing.assert_array_equal(pixels(d.png), pixels(d.pictures.get(state_key(d.state)).png))
 
 
-def test_a_prefetch_step_scheduled_before_a_move_does_nothing(kernel):
+def test_a_prefetch_step_scheduled_before_a_move_does_nothing():
     """The move plans its own neighbours; the step planned before it (on the loop of the thread that
     had the move before) must not render, nor keep a move waiting for the lock any longer."""
     d = make(dynamic=True, prefetch=True)
