@@ -1,12 +1,13 @@
 """How long a move waits in the kernel while the dashboard prefetches, without a browser.
 
     python benchmarks/bench_kernel_moves.py                  # exponent_explorer, 10 pairs of moves
-    python benchmarks/bench_kernel_moves.py shift_explorer --pairs 20 --step 0
+    python benchmarks/bench_kernel_moves.py shift_explorer --pairs 20 --step 0 --gap 0.08
 
 Starts an IPython kernel (jupyter_client), builds one dashboard of the registry in it, and sends
 pairs of widget updates the way a frontend does (``comm_msg`` on the shell channel, no subshell):
-a move to a state never seen, then, 40 ms later while the neighbours of the first are being
-prefetched, a second move. Prints how long the second waited from being sent to its handler
+after ``refresh()`` (nothing kept), a move of a linear slider, then, ``--gap`` later (50 ms), a second move
+one step on; it says how many neighbours of the first were prefetched before the second was
+handled. Prints how long the second waited from being sent to its handler
 starting (the kernel's clock and this process's are the same monotonic clock), per pair and the
 median, with the pause between two prefetched pictures set to ``--step`` seconds (default: the
 dashboard's ``STEP_SECONDS``). The event loop needs a few turns to take in a message; with no
@@ -19,11 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
 from pathlib import Path
 
+import ipywidgets as widgets
 from jupyter_client import KernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,13 +38,18 @@ import lecturekit.widgets.dashboard as _dashboard
 from lecturekit.widgets.registry import by_name
 if {step!r} is not None:
     _dashboard.STEP_SECONDS = {step!r}
-_d = by_name({name!r}).build()
+_handled, _prefetched = [], []  # (value, time) of each move handled; start time of each prefetched picture
+_on_change, _prefetch_one = _dashboard.Dashboard._on_change, _dashboard.Dashboard._prefetch_one
+def _logged_move(self, change):
+    _handled.append((change["new"], time.perf_counter()))
+    return _on_change(self, change)
+def _logged_prefetch(self):
+    _prefetched.append(time.perf_counter())
+    return _prefetch_one(self)
+_dashboard.Dashboard._on_change, _dashboard.Dashboard._prefetch_one = _logged_move, _logged_prefetch
+_d = by_name({name!r}).build()  # its observers see the logged methods, in their own order
 _d.prefetching = True
-_started = []
-_handler = _d._on_change
 _control = _d.controls[{control!r}]
-_control.unobserve(_handler, names="value")
-_control.observe(lambda change: (_started.append(time.perf_counter()), _handler(change)), names="value")
 print(_control.model_id, _control.min, _control.max, _control.step, _dashboard.STEP_SECONDS)
 """
 
@@ -68,10 +76,15 @@ def main() -> None:
     parser.add_argument("--control", default=None, help="the slider moved (default: the dashboard's first)")
     parser.add_argument("--pairs", type=int, default=10, help="pairs of moves (default 10)")
     parser.add_argument("--step", type=float, default=None, help="seconds between two prefetched pictures")
+    parser.add_argument("--gap", type=float, default=0.05, help="seconds between the two moves of a pair (default 0.05)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from lecturekit.widgets.registry import by_name
-    control = args.control or next(iter(by_name(args.dashboard).build().controls))
+    controls = by_name(args.dashboard).build().controls
+    control = args.control or next(iter(controls))
+    if type(controls.get(control)) not in (widgets.IntSlider, widgets.FloatSlider):
+        sys.exit(f"{args.dashboard}'s {control!r} is a {type(controls.get(control)).__name__}: only a linear slider"
+                 f" (IntSlider, FloatSlider) can be moved here; its controls are {list(controls)}")
 
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel()
@@ -88,21 +101,36 @@ def main() -> None:
             client.shell_channel.send(client.session.msg("comm_msg", content))
             return time.perf_counter()
 
+        positions = round((high - low) / step)
         sent = []
-        for k in range(args.pairs):  # each pair far from the last: its neighbours are not kept yet
-            first = low + (3 * k % int((high - low) / step)) * step
-            move(first)
-            time.sleep(0.04)
-            sent.append(move(min(first + step, high)))
+        for k in range(args.pairs):
+            first = low + (3 * k % positions) * step
+            park = first + 2 * step if first + 2 * step <= high else first - step  # off the pair's two values
+            run(client, f"_control.value = {park!r}; _d.refresh()")  # nothing kept: the first move is computed
+            first_sent = move(first)
+            time.sleep(args.gap)
+            second = first + step
+            sent.append((first, first_sent, second, move(second)))
             time.sleep(1.0)
-        started = json.loads(run(client, "import json; print(json.dumps(_started))"))
+        handled = json.loads(run(client, "import json; print(json.dumps({'moves': _handled, 'prefetched': _prefetched}))"))
     finally:
         client.stop_channels()
         manager.shutdown_kernel()
-    waits = [1000 * (min((s for s in started if s >= t), default=float("nan")) - t) for t in sent]
+    waits, behind = [], []
+    def handled_at(value: float, after: float) -> float:
+        start = next((h for v, h in handled["moves"] if math.isclose(v, value, abs_tol=1e-9) and h >= after), None)
+        if start is None:
+            sys.exit(f"the move to {value} was never handled (the slider was there already?)")
+        return start
+
+    for first, first_sent, second, t in sent:
+        first_handled, start = handled_at(first, first_sent), handled_at(second, t)
+        waits.append(1000 * (start - t))
+        behind.append(sum(first_handled < p < start for p in handled["prefetched"]))  # pictures it waited for
     print(f"{args.dashboard}, control {control}, {pause} s between prefetched pictures: the second move of each"
-          " pair waited (ms from sent to handled)")
-    print("  " + " ".join(f"{w:.0f}" for w in waits) + f"   median {statistics.median(waits):.0f}")
+          f" pair waited (ms from sent to handled), and how many neighbours of the first were prefetched before it")
+    print("  waited:     " + " ".join(f"{w:4.0f}" for w in waits) + f"   median {statistics.median(waits):.0f} ms")
+    print("  prefetched: " + " ".join(f"{n:4d}" for n in behind) + f"   median {statistics.median(behind):g}")
 
 
 if __name__ == "__main__":

@@ -306,6 +306,9 @@ def test_prefetching_is_off_by_argument_or_by_the_environment(kernel, monkeypatc
     assert len(calls) == 1
     monkeypatch.setenv("LECTUREKIT_PREFETCH", "on")
     assert make(dynamic=True).prefetching
+    for word in ("0", "false", "No ", "OFF"):
+        monkeypatch.setenv("LECTUREKIT_PREFETCH", word)
+        assert not make(dynamic=True).prefetching, word
     monkeypatch.delenv("LECTUREKIT_PREFETCH")
     assert make(dynamic=True).prefetching  # on by default
 
@@ -337,7 +340,8 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
     monkeypatch.setattr("lecturekit.widgets.dashboard.SETTLE_SECONDS", 0.0)
     monkeypatch.setattr("lecturekit.widgets.dashboard.STEP_SECONDS", 0.0)
     d = make(dynamic=True, prefetch=True)
-    inner, drawing, most = d.draw, [], []
+    inner, drawing, most, prefetched_on = d.draw, [], [], set()
+    inner_prefetch = d._prefetch_one
 
     def slow_draw(result):  # sleeps half-way, which hands the interpreter to the other thread
         drawing.append(1)
@@ -345,8 +349,14 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
         inner(result)
         time.sleep(0.002)
         drawing.pop()
-    d.draw = slow_draw
-    start = threading.Barrier(2)
+
+    def prefetch_one():
+        done = inner_prefetch()
+        if done:
+            prefetched_on.add(threading.current_thread().name)
+        return done
+    d.draw, d._prefetch_one = slow_draw, prefetch_one
+    start = threading.Barrier(2, timeout=10)
 
     async def moves(name, values):
         start.wait()
@@ -356,7 +366,7 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
         await asyncio.sleep(0.3)
 
     amplitudes, lengths = [0.75, 1.0, 1.25, 1.0], [21, 22, 23, 24, 25]
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+    with concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="kernel") as pool:
         runs = [pool.submit(lambda: asyncio.run(moves("amplitude", amplitudes))),
                 pool.submit(lambda: asyncio.run(moves("n", lengths)))]
         for run in runs:
@@ -364,7 +374,7 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
     assert max(most) == 1, "two threads drew on the figure at once"
     assert d.state == {"amplitude": 1.0, "n": 25}
     own = make(dynamic=True, prefetch=False)
-    assert len(d.pictures) > 9
+    assert len(prefetched_on) == 2, f"prefetched only on {prefetched_on}"  # each thread's loop prefetched
     for key, picture in list(d.pictures._pictures.items()):
         state = dict(key)
         own.controls["amplitude"].value, own.controls["n"].value = state["amplitude"], state["n"]
@@ -373,8 +383,8 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
 
 
 def test_a_prefetch_step_scheduled_before_a_move_does_nothing():
-    """The move plans its own neighbours; the step planned before it (on the loop of the thread that
-    had the move before) must not render, nor keep a move waiting for the lock any longer."""
+    """A move takes a new turn and plans its own neighbours: a step scheduled in the turn before (on
+    the loop of the thread that had the move before, in a kernel) renders nothing."""
     d = make(dynamic=True, prefetch=True)
     d.controls["amplitude"].value = 0.75
     stale = d._turn

@@ -16,7 +16,7 @@ and read ``result``, ``error`` and ``png``; no browser needed.
 A move answers at once when its picture is ready: every picture is kept by control state
 (:class:`~lecturekit.widgets.prefetch.PictureCache`), and after each move of the student's the
 dashboard renders the states one key press away (:func:`~lecturekit.widgets.prefetch.neighbours`)
-on the kernel's event loop, one per turn of the loop, while the student looks: the next step
+on the event loop of the kernel's thread that had the move, one at a time, while the student looks: the next step
 then only sends a PNG. So ``compute`` must depend on the controls alone; after a change of
 anything else, call :meth:`Dashboard.refresh`, which forgets the kept pictures.
 ``LECTUREKIT_PREFETCH=off`` turns prefetching off (a shared server short of CPU); the states the
@@ -55,6 +55,7 @@ SETTLE_SECONDS = 0.01
 
 #: the pause between two prefetched pictures: the event loop needs a few turns to take in a
 #: message, and a move that arrives meanwhile should not wait for more than one picture
+#: (``benchmarks/bench_kernel_moves.py``: with no pause a move waited for three)
 STEP_SECONDS = 0.002
 
 
@@ -133,11 +134,14 @@ class Dashboard:
         on top. An other artist that a full drawing puts over a dynamic one must be listed too.
 
     prefetch : render the states one key press away after each move, while the student looks
-        (default: on, unless the environment variable ``LECTUREKIT_PREFETCH`` is ``off``). It
-        needs a Jupyter kernel's event loop; elsewhere :meth:`prefetch` renders them.
+        (default: on, unless the environment variable ``LECTUREKIT_PREFETCH`` is ``off``, ``0``,
+        ``false`` or ``no``). It needs a Jupyter kernel's event loop; elsewhere :meth:`prefetch`
+        renders them.
 
     The figure stays a plain figure: ``show(d.figure)`` and ``render_png(d.figure)`` give the
-    whole picture of the current state, blitted or not, also between two prefetched pictures.
+    whole picture of the current state, blitted or not, also between two prefetched pictures; hold
+    ``d.lock`` around them while a student may be moving a control (moves and prefetched pictures
+    draw under it, on whichever thread the kernel gives them).
     Its layout engine places the axes once, for the first picture, and is then switched off
     (:meth:`_keep_layout`).
 
@@ -162,16 +166,18 @@ class Dashboard:
         self.png: bytes = b""
         self.updates = self.computed = 0
         self.pictures = PictureCache()
-        self.prefetching = (os.environ.get("LECTUREKIT_PREFETCH", "on").lower() != "off") if prefetch is None else prefetch
+        if prefetch is None:
+            prefetch = os.environ.get("LECTUREKIT_PREFETCH", "on").strip().lower() not in ("off", "0", "false", "no")
+        self.prefetching = prefetch
         self._queue: list[dict] = []  # the states to render while the student looks, next first
         self._moved = None  # the last move's change
         # A kernel may deliver two moves on two threads (JupyterLab sends some widget messages
         # through a subshell, ipykernel >= 7), and both would draw on the one figure: every move and
         # every prefetched picture holds the lock. Each move takes a new turn; a prefetch step
-        # scheduled in an earlier turn does nothing, so a waiting move waits for one picture at most.
-        self._lock = threading.RLock()
-        self._turns = itertools.count()
-        self._turn = next(self._turns)
+        # scheduled in an earlier turn does nothing, so a move waits for one prefetched picture at most.
+        self.lock = threading.RLock()
+        self._turns, self._turn_lock = itertools.count(), threading.Lock()
+        self._new_turn()
         self.notice = figure.text(0.5, 0.5, "", ha="center", va="center", fontsize=13, wrap=True,
                                   bbox=dict(boxstyle="round", facecolor="#fff3cd", edgecolor="#d39e00"),
                                   visible=False, zorder=10)
@@ -191,8 +197,8 @@ class Dashboard:
     def refresh(self) -> None:
         """Recompute, redraw and re-render from the controls' current values, forgetting every kept
         picture (call it after changing something ``compute`` reads besides the controls)."""
-        with self._lock:
-            self._turn = next(self._turns)
+        with self.lock:
+            self._new_turn()
             self.pictures.clear()
             self._queue.clear()
             self._show(self._picture_of(self.state))
@@ -200,8 +206,8 @@ class Dashboard:
     def prefetch(self) -> int:
         """Render now every state still waiting to be prefetched (what the event loop does one at
         a time between the student's moves); returns how many were rendered."""
-        with self._lock:
-            self._turn = next(self._turns)
+        with self.lock:
+            self._new_turn()
             if self._moved is not None:
                 self._plan(self._moved)
             done = 0
@@ -254,8 +260,8 @@ class Dashboard:
         """Show the picture of the new state at once (kept, or computed now) and bring the figure's
         artists to it; in a kernel, queue the neighbours a little later (:meth:`_settle`), so that
         the picture's message leaves before the prefetching starts."""
-        self._turn = turn = next(self._turns)  # before the lock: a prefetch step now waiting stops
-        with self._lock:
+        turn = self._new_turn()  # before the lock: a prefetch step now waiting stops
+        with self.lock:
             state = self.state  # read under the lock: the last move's state is the one shown last
             picture = self.pictures.get(state_key(state))
             if picture is None:
@@ -270,8 +276,13 @@ class Dashboard:
             else:  # the message leaves on another thread, which needs the interpreter: let it go first
                 loop.call_later(SETTLE_SECONDS, self._settle, turn)
 
+    def _new_turn(self) -> int:
+        with self._turn_lock:  # never backwards, whichever thread stores it last
+            self._turn = next(self._turns)
+            return self._turn
+
     def _settle(self, turn: int) -> None:
-        with self._lock:
+        with self.lock:
             if turn == self._turn:
                 self._plan(self._moved, turn)
 
@@ -295,10 +306,10 @@ class Dashboard:
             loop.call_later(STEP_SECONDS, self._prefetch_step, turn)
 
     def _prefetch_step(self, turn: int) -> None:
-        """One prefetched picture per turn of the event loop, so a key press waits for one at most."""
+        """One prefetched picture, then the next STEP_SECONDS later: a key press waits for one at most."""
         if turn != self._turn:  # a move came since: it plans anew
             return
-        with self._lock:
+        with self.lock:
             if turn == self._turn and self._prefetch_one():
                 self._schedule(turn)
 

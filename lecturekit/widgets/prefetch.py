@@ -4,7 +4,7 @@ one key press away from the current one, which the dashboard renders while the s
     key = state_key(dashboard.state)       # hashable; floats to 12 significant digits
     cache = PictureCache(max_bytes=16e6)   # least recently used pictures go first
     neighbours(control, spec)              # values one key press (or one click) away, nearest first
-    kernel_loop()                          # the kernel's event loop to prefetch on, or None
+    kernel_loop()                          # this kernel thread's event loop to prefetch on, or None
 
 A slider's neighbours are one step up and one step down, within the widget's *current* range (an
 index slider whose maximum follows the setting is read as it is now); a toggle's are the other
@@ -121,8 +121,10 @@ def neighbours(control: widgets.ValueWidget, spec: Any = None) -> list:
 
 
 def kernel_loop():
-    """The running event loop of the IPython kernel this code runs in, or None (a script, a test,
-    or another library's loop: Playwright's, which does not turn while a test runs)."""
+    """The event loop running on this thread when this code runs in an IPython kernel (the main
+    thread's, or a subshell's: ipykernel >= 7 may deliver a widget's message on either), or None
+    (a script, a test, or another library's loop: Playwright's, which does not turn while a test
+    runs)."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
