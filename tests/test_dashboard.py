@@ -333,9 +333,9 @@ def test_a_neighbour_whose_drawing_fails_is_skipped_and_the_figure_stays_at_the_
 
 
 def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
-    """ipykernel >= 7 runs JupyterLab's widget messages on a subshell's thread as well as on the main
-    one: two moves (and the prefetching each starts on its own thread's loop) must not draw on the
-    one figure at once, or a picture mixes two states. Drawn one at a time, every kept picture is
+    """With ipykernel >= 7, JupyterLab's widget messages may be handled on a subshell's thread as
+    well as on the main one: two moves (and the prefetching they start, on the loop of the thread
+    that had the move) must not draw on the one figure at once, or a picture mixes two states. Drawn one at a time, every kept picture is
     the one a dashboard of its own draws, and the last move's state is the one shown."""
     monkeypatch.setattr("lecturekit.widgets.dashboard.SETTLE_SECONDS", 0.0)
     monkeypatch.setattr("lecturekit.widgets.dashboard.STEP_SECONDS", 0.0)
@@ -374,7 +374,9 @@ def test_moves_delivered_on_two_threads_draw_one_at_a_time(kernel, monkeypatch):
     assert max(most) == 1, "two threads drew on the figure at once"
     assert d.state == {"amplitude": 1.0, "n": 25}
     own = make(dynamic=True, prefetch=False)
-    assert len(prefetched_on) == 2, f"prefetched only on {prefetched_on}"  # each thread's loop prefetched
+    # prefetching ran meanwhile (on which thread depends on which move came last: each move makes the
+    # other thread's pending steps stale)
+    assert prefetched_on, "nothing was prefetched"
     for key, picture in list(d.pictures._pictures.items()):
         state = dict(key)
         own.controls["amplitude"].value, own.controls["n"].value = state["amplitude"], state["n"]
