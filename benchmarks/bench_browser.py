@@ -3,6 +3,7 @@
     python benchmarks/bench_browser.py                       # every notebook with a dashboard
     python benchmarks/bench_browser.py 02_rnn_gradients.ipynb --moves 7
     python benchmarks/bench_browser.py --no-prefetch          # every move computed (LECTUREKIT_PREFETCH=off)
+    python benchmarks/bench_browser.py 08_pooling.ipynb --repeat 3   # each ratio three times: how much it moves
 
 For each notebook: open a fresh copy in JupyterLab, run it, and append one cell with the floor:
 a bare ``IntSlider`` whose observer sets an ``HTML`` label (the fastest any widget can answer).
@@ -165,6 +166,8 @@ def main() -> None:
                         help="seconds the student looks at each new picture before the next key (default 1)")
     parser.add_argument("--look-text", type=float, default=3.0,
                         help="seconds the student reads each translation after a character typed (default 3)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure every notebook this many times, then print each dashboard's ratios (default 1)")
     parser.add_argument("--no-prefetch", action="store_true",
                         help="dashboards render only the states visited (LECTUREKIT_PREFETCH=off)")
     args = parser.parse_args()
@@ -184,15 +187,17 @@ def main() -> None:
           f" {'arrive':>7s} {'paint':>6s} {'>1.25':>6s}")
     from playwright.sync_api import sync_playwright
 
+    ratios: dict[tuple[str, str], list[float]] = {}
     server = LabServer()
     try:
         with sync_playwright() as p:
             browser = launch_browser(p)
-            for name in names:
+            for name in [name for _ in range(args.repeat) for name in names]:
                 path = server.notebooks / name
                 nb_json = nbformat.read(path, as_version=4)
-                nb_json.cells.append(nbformat.v4.new_code_cell(FLOOR_CELL))
-                nbformat.write(nb_json, path)
+                if not any(c.source == FLOOR_CELL for c in nb_json.cells):  # once, also when repeated
+                    nb_json.cells.append(nbformat.v4.new_code_cell(FLOOR_CELL))
+                    nbformat.write(nb_json, path)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 nb = Notebook(page, server, name)
                 nb.run_all(timeout=600)
@@ -214,12 +219,18 @@ def main() -> None:
                     arrive = statistics.median(arrived) if arrived else float("nan")
                     paint = statistics.median(t - a for t, a in own if a is not None) if arrived else float("nan")
                     slow = sum(t > 1.25 * f for t, _ in own)
+                    ratios.setdefault((name, label), []).append(m / f)
                     print(f"{name[:32]:32s} {label:24s} {len(own):5d} {m:7.0f} {f:6.0f} {m / f:6.2f}"
                           f" {arrive:7.0f} {paint:6.0f} {slow:6d}", flush=True)
                 page.close()
             browser.close()
     finally:
         server.stop()
+    if args.repeat > 1:
+        print(f"\nratio in each of {args.repeat} runs, then the median of the runs and the spread (largest - smallest)")
+        for (name, label), values in ratios.items():
+            print(f"{name[:32]:32s} {label:24s} {' '.join(f'{v:5.2f}' for v in values)}   median"
+                  f" {statistics.median(values):5.2f}  spread {max(values) - min(values):4.2f}")
 
 
 if __name__ == "__main__":
